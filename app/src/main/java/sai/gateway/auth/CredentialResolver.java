@@ -1,0 +1,88 @@
+package sai.gateway.auth;
+
+import io.micronaut.core.annotation.Nullable;
+import jakarta.inject.Singleton;
+import sai.gateway.error.ErrorCode;
+import sai.gateway.error.InvalidRequestException;
+import sai.gateway.observe.RequestLog;
+import sai.gateway.secrets.Secret;
+import sai.gateway.secrets.SystemCredentials;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The old gateway's credential chain, per request: a user key (body first, then the
+ * {@code user_api_key} header), a user key that is really a session cookie, the system key, the
+ * system cookie. User keys are never stored; only their source and length are logged.
+ */
+@Singleton
+public class CredentialResolver {
+
+    public static final String USER_KEY_HEADER = "user_api_key";
+    static final String BODY_SOURCE = "litellm_params.metadata.user_api_key";
+    /** A value clients ship with before a user fills in their own key. */
+    private static final String PLACEHOLDER = "raspberry";
+    private static final String COOKIE_MARKER = "Cookies";
+
+    private final SystemCredentials system;
+
+    public CredentialResolver(SystemCredentials system) {
+        this.system = system;
+    }
+
+    public CredentialPlan resolve(RequestLog log, @Nullable String bodyKey, @Nullable String headerKey) {
+        Optional<Secret> user = userKey(log, bodyKey, BODY_SOURCE);
+        if (user.isEmpty()) {
+            user = userKey(log, headerKey, USER_KEY_HEADER);
+        }
+        Optional<UpstreamCredential> cookieFallback = system.saiCookie().map(c -> new UpstreamCredential(CredentialKind.SYSTEM_COOKIE, c));
+        if (user.isPresent()) {
+            Secret key = user.get();
+            if (key.reveal().contains(COOKIE_MARKER)) {
+                log.info("[AUTH] user value is a session cookie: sent as Cookie, no fallback");
+                return new CredentialPlan(new UpstreamCredential(CredentialKind.USER_COOKIE, key), Optional.empty());
+            }
+            return new CredentialPlan(new UpstreamCredential(CredentialKind.USER_KEY, key), cookieFallback);
+        }
+        if (system.saiKey().isPresent()) {
+            log.info("[AUTH] no user key: using the system key");
+            return new CredentialPlan(new UpstreamCredential(CredentialKind.SYSTEM_KEY, system.saiKey().get()), cookieFallback);
+        }
+        log.info("[AUTH] no user key and no system key: using the system cookie");
+        return new CredentialPlan(cookieFallback.orElseThrow(() -> new IllegalStateException("startup guarantees a system credential")),
+                Optional.empty());
+    }
+
+    private static Optional<Secret> userKey(RequestLog log, @Nullable String raw, String source) {
+        if (raw == null) {
+            return Optional.empty();
+        }
+        String value = raw.strip();
+        if (value.isEmpty()) {
+            log.info("[AUTH] user key rejected | source={} | reason=empty", source);
+            return Optional.empty();
+        }
+        if (value.toLowerCase(Locale.ROOT).equals(PLACEHOLDER)) {
+            log.info("[AUTH] user key rejected | source={} | reason=placeholder", source);
+            return Optional.empty();
+        }
+        if (hasControlCharacter(value)) {
+            log.warn("[AUTH] user key rejected | source={} | length={} | reason=control characters", source, value.length());
+            throw InvalidRequestException.keyed(ErrorCode.INVALID_USER_KEY, "invalid_user_api_key", source, source);
+        }
+        log.info("[AUTH] user key accepted | source={} | length={}", source, value.length());
+        return Optional.of(Secret.of(value));
+    }
+
+    /** CR and LF would split the upstream header; NUL and the rest have no place in a key. */
+    private static boolean hasControlCharacter(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,86 @@
+package sai.gateway.auth;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.order.Ordered;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sai.gateway.error.AccessDeniedException;
+import sai.gateway.error.ErrorRenderer;
+import sai.gateway.secrets.Secret;
+import sai.gateway.secrets.SystemCredentials;
+
+import java.util.List;
+
+/**
+ * When {@code GATEWAY_API_KEYS} is set, the API answers only callers that present one of them as a
+ * bearer token, so the system SAI credentials cannot be spent by anyone who finds the URL.
+ * {@code /health} stays open for orchestrators.
+ */
+@ServerFilter(patterns = {"/v1/**", "/chat/**", "/models", "/models/**"})
+public class GatewayAccessFilter implements Ordered {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayAccessFilter.class);
+    private static final String BEARER = "Bearer ";
+
+    private final List<Secret> keys;
+    private final ErrorRenderer renderer;
+
+    public GatewayAccessFilter(SystemCredentials credentials, ErrorRenderer renderer) {
+        this.keys = credentials.gatewayApiKeys();
+        this.renderer = renderer;
+    }
+
+    @EventListener
+    void onStartup(StartupEvent event) {
+        if (keys.isEmpty()) {
+            LOG.warn("Gateway access: OPEN. Anyone who can reach this port can spend the system SAI credentials; set GATEWAY_API_KEYS to require a key.");
+        } else {
+            LOG.info("Gateway access: PROTECTED by {} access key(s) (Authorization: Bearer).", keys.size());
+        }
+    }
+
+    @RequestFilter
+    @Nullable
+    public HttpResponse<?> check(HttpRequest<?> request) {
+        if (keys.isEmpty()) {
+            return null;
+        }
+        String token = bearerToken(request.getHeaders().get(HttpHeaders.AUTHORIZATION));
+        if (token != null && matchesAny(token)) {
+            return null;
+        }
+        LOG.warn("[ACCESS] rejected {} {} | reason={}", request.getMethodName(), request.getPath(),
+                token == null ? "no bearer token" : "unknown key");
+        return renderer.response(new AccessDeniedException(token != null), request);
+    }
+
+    /** Checks every key, without stopping at a match, so timing says nothing about which key or how much matched. */
+    private boolean matchesAny(String token) {
+        boolean matched = false;
+        for (Secret key : keys) {
+            matched |= key.matches(token);
+        }
+        return matched;
+    }
+
+    @Nullable
+    private static String bearerToken(@Nullable String header) {
+        if (header == null || header.length() <= BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return null;
+        }
+        String token = header.substring(BEARER.length()).strip();
+        return token.isEmpty() ? null : token;
+    }
+
+    @Override
+    public int getOrder() {
+        return HIGHEST_PRECEDENCE + 100;
+    }
+}

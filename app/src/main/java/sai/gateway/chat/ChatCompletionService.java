@@ -1,0 +1,150 @@
+package sai.gateway.chat;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.json.JsonMapper;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import sai.gateway.auth.CredentialPlan;
+import sai.gateway.auth.CredentialResolver;
+import sai.gateway.auth.UpstreamCredential;
+import sai.gateway.config.SaiConfiguration;
+import sai.gateway.error.GatewayException;
+import sai.gateway.error.UpstreamException;
+import sai.gateway.models.ModelCatalog;
+import sai.gateway.observe.RequestLog;
+import sai.gateway.openai.ChatMessage;
+import sai.gateway.openai.ChatRequest;
+import sai.gateway.openai.ChatRequestReader;
+import sai.gateway.sai.SaiAnswer;
+import sai.gateway.sai.SaiCall;
+import sai.gateway.sai.SaiClient;
+import sai.gateway.translate.ChatResponseMapper.Envelope;
+import sai.gateway.translate.ContextBudget;
+import sai.gateway.translate.SaiRequestMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import sai.gateway.openai.Role;
+
+/**
+ * The request path shared by both response styles: validate and translate (all failures here happen
+ * before SAI is called), then call SAI with the credential chain under one time budget.
+ */
+@Singleton
+public class ChatCompletionService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChatCompletionService.class);
+    private static final int PREVIEW_CHARS = 100;
+
+    private final ChatRequestReader reader;
+    private final ModelCatalog models;
+    private final CredentialResolver credentials;
+    private final SaiClient sai;
+    private final JsonMapper json;
+    private final SaiConfiguration config;
+
+    public ChatCompletionService(ChatRequestReader reader, ModelCatalog models, CredentialResolver credentials,
+                                 SaiClient sai, JsonMapper json, SaiConfiguration config) {
+        this.reader = reader;
+        this.models = models;
+        this.credentials = credentials;
+        this.sai = sai;
+        this.json = json;
+        this.config = config;
+    }
+
+    /** Parses, validates and translates; throws a {@code GatewayException} for anything SAI must not see. */
+    ChatExchange prepare(String requestId, byte[] body, @Nullable String headerUserKey, Locale locale) {
+        long started = System.nanoTime();
+        RequestLog log = new RequestLog(LOG, requestId);
+        ChatRequest request = reader.read(body);
+        logReceived(log, request, body.length);
+        ModelCatalog.ModelChoice model = models.resolve(request.model());
+        CredentialPlan plan = credentials.resolve(log, request.bodyUserKey(), headerUserKey);
+        SaiRequestMapper.Mapped mapped = SaiRequestMapper.map(request.messages(), System.currentTimeMillis());
+        if (mapped.unwrappedPluginMessages() > 0) {
+            log.info("[PLUGIN] IDE-wrapped message(s) unwrapped: {}", mapped.unwrappedPluginMessages());
+        }
+        log.info("[CLIENT -> SERVER] accepted | model={} | ~{} tokens of {} | stream={}", model.id(), mapped.estimatedTokens(),
+                config.maxContextTokens(), request.stream());
+        Envelope envelope = new Envelope("chatcmpl-" + UUID.randomUUID().toString().replace("-", ""),
+                System.currentTimeMillis() / 1000, model.id());
+        return new ChatExchange(log, request, model, plan, serialize(mapped), mapped.estimatedTokens(), envelope, locale, started);
+    }
+
+    /** The context budget, checked apart from {@link #prepare} so the message error style can still answer in the request's shape. */
+    void enforceBudget(ChatExchange exchange) {
+        ContextBudget.enforce(exchange.estimatedTokens(), config.maxContextTokens());
+    }
+
+    /** SAI's answer, with one cookie retry after a 429 and the whole exchange bounded by {@code REQUEST_TIMEOUT}. */
+    Mono<SaiAnswer> answer(ChatExchange exchange) {
+        CredentialPlan plan = exchange.credentials();
+        Duration budget = config.requestTimeout();
+        return sai.execute(call(exchange, plan.primary()))
+                .onErrorResume(e -> e instanceof UpstreamException u && u.isRateLimit() && plan.onRateLimit().isPresent(), e -> {
+                    exchange.log().warn("[AUTH] SAI answered 429 with the {}: retrying once with the {}",
+                            plan.primary().kind().label(), plan.onRateLimit().get().kind().label());
+                    return sai.execute(call(exchange, plan.onRateLimit().get()));
+                })
+                .timeout(budget, Mono.error(() -> UpstreamException.timeout(budget.toSeconds())))
+                .doOnSuccess(a -> logAnswered(exchange, a))
+                .doOnError(e -> exchange.log().warn("[SERVER -> CLIENT] failed after {} ms: {}", millisSince(exchange.startedNanos()), describe(e)));
+    }
+
+    private SaiCall call(ChatExchange exchange, UpstreamCredential credential) {
+        return new SaiCall(exchange.log(), exchange.saiBody(), exchange.model().override(), credential);
+    }
+
+    private byte[] serialize(SaiRequestMapper.Mapped mapped) {
+        try {
+            return json.writeValueAsBytes(mapped.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void logReceived(RequestLog log, ChatRequest request, int bytes) {
+        Map<Role, Integer> roles = new EnumMap<>(Role.class);
+        for (ChatMessage m : request.messages()) {
+            roles.merge(m.role(), 1, Integer::sum);
+        }
+        log.info("[CLIENT -> SERVER] {} messages | roles={} | {} bytes | user key in body={}", request.messages().size(), roles,
+                bytes, request.bodyUserKey() != null);
+        if (log.isDebugEnabled()) {
+            for (int i = 0; i < request.messages().size(); i++) {
+                ChatMessage m = request.messages().get(i);
+                log.debug("[VERBOSE] [{}] role={} | length={} | preview='{}'", i, m.role().wire(), m.content().length(), preview(m.content()));
+            }
+        }
+    }
+
+    private static void logAnswered(ChatExchange exchange, SaiAnswer answer) {
+        long millis = millisSince(exchange.startedNanos());
+        double seconds = Math.max(millis, 1) / 1000.0;
+        exchange.log().info("[SERVER -> CLIENT] answered | latency={} ms | tokens {} -> {} | {} tok/s | model={}", millis,
+                answer.promptTokens(), answer.completionTokens(), String.format(Locale.ROOT, "%.1f", answer.completionTokens() / seconds),
+                answer.model() == null ? exchange.model().id() : answer.model());
+    }
+
+    private static String preview(String content) {
+        String oneLine = content.replaceAll("[\\r\\n\\t]+", " ");
+        return oneLine.length() > PREVIEW_CHARS ? oneLine.substring(0, PREVIEW_CHARS) : oneLine;
+    }
+
+    /** The classified failure, never its cause chain: causes can quote upstream bodies. */
+    private static String describe(Throwable e) {
+        return e instanceof GatewayException g ? g.code().code() + " (" + g.messageKey() + ")" : e.getClass().getSimpleName();
+    }
+
+    static long millisSince(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+}

@@ -1,0 +1,123 @@
+package sai.gateway.chat;
+
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import jakarta.inject.Singleton;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import sai.gateway.config.GatewayConfiguration;
+import sai.gateway.error.ErrorCode;
+import sai.gateway.error.ErrorRenderer;
+import sai.gateway.error.GatewayException;
+import sai.gateway.error.InternalErrorException;
+import sai.gateway.error.UpstreamException;
+import sai.gateway.openai.ChatCompletionChunk;
+import sai.gateway.openai.Usage;
+import sai.gateway.sai.SaiAnswer;
+import sai.gateway.translate.ChatResponseMapper;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns SAI's answer (or failure) into what the client asked for: one {@code chat.completion}, or an
+ * SSE stream that starts at once, keeps the connection alive while SAI thinks, and always ends properly.
+ */
+@Singleton
+public class ChatResponder {
+
+    private final ChatCompletionService service;
+    private final ErrorRenderer renderer;
+    private final SseFrames frames;
+    private final GatewayConfiguration config;
+
+    public ChatResponder(ChatCompletionService service, ErrorRenderer renderer, SseFrames frames, GatewayConfiguration config) {
+        this.service = service;
+        this.renderer = renderer;
+        this.frames = frames;
+        this.config = config;
+    }
+
+    /** Whether {@code SAI_ERROR_STYLE=message} turns this failure into an assistant answer. */
+    boolean answersAsMessage(GatewayException error) {
+        return config.errorsAsMessages() && (error instanceof UpstreamException || error.code() == ErrorCode.CONTEXT_LENGTH_EXCEEDED);
+    }
+
+    Mono<HttpResponse<?>> respond(ChatExchange exchange) {
+        return exchange.request().stream() ? Mono.just(stream(exchange)) : complete(exchange);
+    }
+
+    /** The old gateway's style: HTTP 200, the explanation as content, finish_reason {@code length} or {@code error}. */
+    HttpResponse<?> asMessage(ChatExchange exchange, GatewayException error) {
+        String text = renderer.message(error, exchange.locale());
+        String reason = finishReasonFor(error);
+        if (exchange.request().stream()) {
+            List<byte[]> events = new ArrayList<>();
+            events.add(frames.data(ChatResponseMapper.roleChunk(exchange.envelope())));
+            events.addAll(tail(exchange, text, reason, Usage.of(0, 0)));
+            return sse(Flux.fromIterable(events));
+        }
+        return HttpResponse.ok(ChatResponseMapper.completion(exchange.envelope(), text, reason, Usage.of(0, 0)));
+    }
+
+    private Mono<HttpResponse<?>> complete(ChatExchange exchange) {
+        return service.answer(exchange)
+                .<HttpResponse<?>>map(answer -> HttpResponse.ok(ChatResponseMapper.completion(envelopeFor(exchange, answer),
+                        answer.text(), "stop", ChatResponseMapper.usage(answer))))
+                .onErrorResume(GatewayException.class::isInstance, e -> {
+                    GatewayException error = (GatewayException) e;
+                    return answersAsMessage(error) ? Mono.just(asMessage(exchange, error)) : Mono.error(error);
+                });
+    }
+
+    private MutableHttpResponse<?> stream(ChatExchange exchange) {
+        Mono<SaiAnswer> answer = service.answer(exchange).cache(); // one SAI call, observed by the heartbeat and the tail
+        Flux<byte[]> heartbeats = Flux.interval(config.streamHeartbeat(), config.streamHeartbeat())
+                .map(tick -> SseFrames.HEARTBEAT)
+                .takeUntilOther(answer.materialize());
+        // Every chunk repeats the first chunk's id and model, as OpenAI's do; the first leaves before SAI names its model.
+        Flux<byte[]> rest = answer
+                .flatMapIterable(a -> tail(exchange, a.text(), "stop", ChatResponseMapper.usage(a)))
+                .onErrorResume(e -> Flux.fromIterable(failure(exchange, e)));
+        return sse(Flux.concat(Mono.fromCallable(() -> frames.data(ChatResponseMapper.roleChunk(exchange.envelope()))), heartbeats, rest));
+    }
+
+    private List<byte[]> tail(ChatExchange exchange, String content, String finishReason, Usage usage) {
+        List<byte[]> events = new ArrayList<>();
+        for (ChatCompletionChunk chunk : ChatResponseMapper.contentChunks(exchange.envelope(), content, finishReason)) {
+            events.add(frames.data(chunk));
+        }
+        if (exchange.request().includeUsage()) {
+            events.add(frames.data(ChatResponseMapper.usageChunk(exchange.envelope(), usage)));
+        }
+        events.add(SseFrames.DONE);
+        return events;
+    }
+
+    /** After the stream started the status is sent: the failure becomes one error event, then the stream ends. */
+    private List<byte[]> failure(ChatExchange exchange, Throwable e) {
+        GatewayException error = e instanceof GatewayException g ? g : new InternalErrorException();
+        if (answersAsMessage(error)) {
+            return tail(exchange, renderer.message(error, exchange.locale()), finishReasonFor(error), Usage.of(0, 0));
+        }
+        return List.of(frames.data(renderer.body(error, exchange.locale())));
+    }
+
+    private static String finishReasonFor(GatewayException error) {
+        return error.code() == ErrorCode.CONTEXT_LENGTH_EXCEEDED ? "length" : "error";
+    }
+
+    /** SAI's {@code model} header names the model that really answered; prefer it. */
+    private static ChatResponseMapper.Envelope envelopeFor(ChatExchange exchange, SaiAnswer answer) {
+        ChatResponseMapper.Envelope e = exchange.envelope();
+        return answer.model() == null ? e : new ChatResponseMapper.Envelope(e.id(), e.created(), answer.model());
+    }
+
+    private static MutableHttpResponse<?> sse(Flux<byte[]> events) {
+        return HttpResponse.ok(events)
+                .contentType(MediaType.TEXT_EVENT_STREAM_TYPE)
+                .header("Cache-Control", "no-cache")
+                .header("X-Accel-Buffering", "no");
+    }
+}

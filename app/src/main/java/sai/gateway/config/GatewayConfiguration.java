@@ -1,0 +1,48 @@
+package sai.gateway.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.context.exceptions.ConfigurationException;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * How the gateway speaks to its clients: message language, error style, stream heartbeats, log detail.
+ * Bound from {@code GATEWAY_LOCALE}, {@code SAI_ERROR_STYLE}, {@code STREAM_HEARTBEAT_SECONDS},
+ * {@code VERBOSE_LOGGING}.
+ */
+@ConfigurationProperties(GatewayConfiguration.PREFIX)
+public record GatewayConfiguration(String locale,
+                                   String errorStyle,
+                                   int streamHeartbeatSeconds,
+                                   boolean verboseLogging) {
+
+    public static final String PREFIX = "gateway";
+
+    public GatewayConfiguration {
+        locale = locale == null || locale.isBlank() ? "es" : locale.trim().toLowerCase(Locale.ROOT);
+        if (!locale.equals("es") && !locale.equals("en")) {
+            throw new ConfigurationException("GATEWAY_LOCALE must be es or en, got " + locale);
+        }
+        errorStyle = errorStyle == null || errorStyle.isBlank() ? "http" : errorStyle.trim().toLowerCase(Locale.ROOT);
+        if (!errorStyle.equals("http") && !errorStyle.equals("message")) {
+            throw new ConfigurationException("SAI_ERROR_STYLE must be http or message, got " + errorStyle);
+        }
+        if (streamHeartbeatSeconds <= 0) {
+            throw new ConfigurationException("STREAM_HEARTBEAT_SECONDS must be a positive whole number, got " + streamHeartbeatSeconds);
+        }
+    }
+
+    public Locale defaultLocale() {
+        return Locale.forLanguageTag(locale);
+    }
+
+    /** The old gateway's behaviour: SAI failures come back as HTTP 200 with the explanation as the answer. */
+    public boolean errorsAsMessages() {
+        return errorStyle.equals("message");
+    }
+
+    public Duration streamHeartbeat() {
+        return Duration.ofSeconds(streamHeartbeatSeconds);
+    }
+}

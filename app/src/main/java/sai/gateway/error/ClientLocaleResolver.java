@@ -1,0 +1,39 @@
+package sai.gateway.error;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import jakarta.inject.Singleton;
+import sai.gateway.config.GatewayConfiguration;
+
+import java.util.List;
+import java.util.Locale;
+
+/** Picks the message language: a supported {@code Accept-Language} wins, else {@code GATEWAY_LOCALE}. */
+@Singleton
+public class ClientLocaleResolver {
+
+    private static final List<Locale> SUPPORTED = List.of(Locale.forLanguageTag("es"), Locale.ENGLISH);
+
+    private final Locale fallback;
+
+    public ClientLocaleResolver(GatewayConfiguration configuration) {
+        this.fallback = configuration.defaultLocale();
+    }
+
+    public Locale resolve(@Nullable HttpRequest<?> request) {
+        if (request == null) {
+            return fallback;
+        }
+        String header = request.getHeaders().get(HttpHeaders.ACCEPT_LANGUAGE);
+        if (header == null || header.isBlank()) {
+            return fallback;
+        }
+        try {
+            Locale match = Locale.lookup(Locale.LanguageRange.parse(header), SUPPORTED);
+            return match != null ? match : fallback;
+        } catch (IllegalArgumentException malformed) {
+            return fallback;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package sai.gateway.error;
+
+/**
+ * Every failure a client can see, with its HTTP status and OpenAI {@code type}/{@code code}. The
+ * message text lives in {@code messages_*.properties} under {@link #messageKey()} (some codes have
+ * variants, see {@link GatewayException#messageKey()}).
+ */
+public enum ErrorCode {
+    INVALID_JSON(400, "invalid_request_error", "invalid_json"),
+    INVALID_TYPE(400, "invalid_request_error", "invalid_type"),
+    MISSING_PARAMETER(400, "invalid_request_error", "missing_required_parameter"),
+    INVALID_VALUE(400, "invalid_request_error", "invalid_value"),
+    UNSUPPORTED_CONTENT(400, "invalid_request_error", "unsupported_content_type"),
+    INVALID_USER_KEY(400, "invalid_request_error", "invalid_user_api_key"),
+    CONTEXT_LENGTH_EXCEEDED(400, "invalid_request_error", "context_length_exceeded"),
+    BAD_REQUEST(400, "invalid_request_error", "bad_request"),
+    INVALID_API_KEY(401, "invalid_request_error", "invalid_api_key"),
+    MODEL_NOT_FOUND(404, "invalid_request_error", "model_not_found"),
+    UNKNOWN_URL(404, "invalid_request_error", "unknown_url"),
+    METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed"),
+    REQUEST_TOO_LARGE(413, "invalid_request_error", "request_too_large"),
+    UNSUPPORTED_MEDIA_TYPE(415, "invalid_request_error", "unsupported_media_type"),
+    RATE_LIMIT_EXCEEDED(429, "requests", "rate_limit_exceeded"),
+    UPSTREAM_ERROR(502, "server_error", "upstream_error"),
+    UPSTREAM_UNAVAILABLE(502, "server_error", "upstream_unavailable"),
+    UPSTREAM_EMPTY_RESPONSE(502, "server_error", "upstream_empty_response"),
+    UPSTREAM_TIMEOUT(504, "server_error", "upstream_timeout"),
+    INTERNAL_ERROR(500, "server_error", "internal_error");
+
+    private final int status;
+    private final String type;
+    private final String code;
+
+    ErrorCode(int status, String type, String code) {
+        this.status = status;
+        this.type = type;
+        this.code = code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String messageKey() {
+        return code;
+    }
+}

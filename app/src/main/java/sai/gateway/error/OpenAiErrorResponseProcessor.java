@@ -1,0 +1,62 @@
+package sai.gateway.error;
+
+import io.micronaut.context.annotation.Primary;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.server.exceptions.response.ErrorContext;
+import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sai.gateway.openai.ErrorResponse;
+
+/**
+ * Framework failures (no route, wrong method, wrong media type, body too large, unreadable input,
+ * unexpected exceptions) in the same OpenAI shape and through the same renderer as the gateway's own.
+ * Framework messages are never passed through: they can quote internals.
+ */
+@Singleton
+@Primary
+public class OpenAiErrorResponseProcessor implements ErrorResponseProcessor<ErrorResponse> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OpenAiErrorResponseProcessor.class);
+
+    private final ErrorRenderer renderer;
+    private final long maxRequestBytes;
+
+    public OpenAiErrorResponseProcessor(ErrorRenderer renderer,
+                                        @Value("${micronaut.server.max-request-size:10485760}") long maxRequestBytes) {
+        this.renderer = renderer;
+        this.maxRequestBytes = maxRequestBytes;
+    }
+
+    @Override
+    public MutableHttpResponse<ErrorResponse> processResponse(ErrorContext context, MutableHttpResponse<?> baseResponse) {
+        HttpRequest<?> request = context.getRequest();
+        GatewayException error = classify(baseResponse.getStatus(), request);
+        if (error.code() == ErrorCode.INTERNAL_ERROR) {
+            context.getRootCause().ifPresent(cause ->
+                    LOG.error("Unexpected failure on {} {}: {}", request.getMethodName(), request.getPath(), cause.getClass().getName(), cause));
+        }
+        return baseResponse.status(HttpStatus.valueOf(error.code().status()))
+                .contentType(MediaType.APPLICATION_JSON_TYPE)
+                .body(renderer.body(error, request));
+    }
+
+    private GatewayException classify(HttpStatus status, HttpRequest<?> request) {
+        return switch (status.getCode()) {
+            case 400 -> new InvalidRequestException(ErrorCode.INVALID_JSON, null);
+            case 404 -> new InvalidRequestException(ErrorCode.UNKNOWN_URL, null, request.getMethodName(), request.getPath());
+            case 405 -> new InvalidRequestException(ErrorCode.METHOD_NOT_ALLOWED, null, request.getMethodName(), request.getPath());
+            case 413 -> new InvalidRequestException(ErrorCode.REQUEST_TOO_LARGE, null, maxRequestBytes);
+            case 415 -> new InvalidRequestException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, null,
+                    request.getContentType().map(MediaType::toString).orElse("none"));
+            default -> status.getCode() < 500
+                    ? new InvalidRequestException(ErrorCode.BAD_REQUEST, null, status.getReason())
+                    : new InternalErrorException();
+        };
+    }
+}

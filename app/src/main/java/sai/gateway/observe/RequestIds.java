@@ -1,0 +1,31 @@
+package sai.gateway.observe;
+
+import io.micronaut.http.HttpRequest;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/** The 8-character id that ties every log line of a request together and is returned as {@code x-request-id}. */
+public final class RequestIds {
+
+    public static final String HEADER = "x-request-id";
+    public static final String MDC_KEY = "requestId";
+    static final String ATTRIBUTE = "sai.gateway.request-id";
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private RequestIds() {
+    }
+
+    static String newId() {
+        long bits = ThreadLocalRandom.current().nextLong();
+        char[] id = new char[8];
+        for (int i = 0; i < 8; i++) {
+            id[i] = HEX[(int) (bits >>> (i * 4)) & 0xf];
+        }
+        return new String(id);
+    }
+
+    /** The id the filter assigned, or a fresh one for code running outside a request. */
+    public static String of(HttpRequest<?> request) {
+        return request.getAttribute(ATTRIBUTE, String.class).orElseGet(RequestIds::newId);
+    }
+}

@@ -1,0 +1,31 @@
+package sai.gateway.openai;
+
+import io.micronaut.core.annotation.Nullable;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A validated {@code POST /v1/chat/completions} request: only what the gateway uses. Sampling
+ * parameters are type-checked by {@link ChatRequestReader} but not kept: SAI templates fix them.
+ *
+ * @param model        the requested model, or null for the default
+ * @param bodyUserKey  the seed's {@code litellm_params.metadata.user_api_key}, if sent
+ */
+public record ChatRequest(@Nullable String model,
+                          List<ChatMessage> messages,
+                          boolean stream,
+                          boolean includeUsage,
+                          @Nullable String bodyUserKey) {
+
+    public Optional<String> requestedModel() {
+        return Optional.ofNullable(model);
+    }
+
+    @Override
+    public String toString() {
+        // The user key never reaches a log through this record.
+        return "ChatRequest[model=" + model + ", messages=" + messages.size() + ", stream=" + stream
+                + ", includeUsage=" + includeUsage + ", bodyUserKey=" + (bodyUserKey == null ? "absent" : "present") + "]";
+    }
+}

@@ -1,0 +1,109 @@
+package sai.gateway.sai;
+
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpRequest;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.exceptions.HttpClientException;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.http.client.exceptions.ReadTimeoutException;
+import io.micronaut.retry.annotation.Retryable;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import reactor.core.publisher.Mono;
+import sai.gateway.config.SaiConfiguration;
+import sai.gateway.error.UpstreamException;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/**
+ * Executes the SAI template (CONTRACT.md section 1) with exactly one credential header, and retries
+ * only transient failures (refused or reset connections, 5xx other than 500) with exponential backoff
+ * and jitter. The caller bounds the whole exchange by {@code REQUEST_TIMEOUT}.
+ */
+@Singleton
+public class SaiClient {
+
+    private static final String ACCEPT = "application/json, text/plain, */*";
+    private static final int PREVIEW = 200;
+    private static final Pattern LINE_BREAKS = Pattern.compile("[\\r\\n]+");
+
+    private final HttpClient http;
+    private final String executeUri;
+    private final int timeoutSeconds;
+
+    public SaiClient(@Named("sai") HttpClient http, SaiConfiguration sai) {
+        this.http = http;
+        this.executeUri = sai.url() + "/api/templates/" + URLEncoder.encode(sai.templateId(), StandardCharsets.UTF_8).replace("+", "%20") + "/execute";
+        this.timeoutSeconds = sai.requestTimeoutSeconds();
+    }
+
+    @Retryable(attempts = "${sai.max-retries:3}", delay = "${sai.retry-delay:500ms}", multiplier = "2.0", jitter = "0.25",
+            predicate = TransientFailurePredicate.class)
+    public Mono<SaiAnswer> execute(SaiCall call) {
+        return Mono.defer(() -> {
+            long started = System.nanoTime();
+            call.log().info("[SERVER -> SAI] POST template | auth={} | body={} bytes | model={} | timeout={}s",
+                    call.credential().kind().label(), call.body().length, call.modelOverride().orElse("template default"), timeoutSeconds);
+            return Mono.from(http.exchange(request(call), Argument.STRING, Argument.STRING))
+                    .map(response -> classify(call, response, started))
+                    .onErrorMap(e -> !(e instanceof UpstreamException), e -> failure(call, e, started));
+        });
+    }
+
+    private MutableHttpRequest<byte[]> request(SaiCall call) {
+        String uri = call.modelOverride()
+                .map(m -> executeUri + "?modelOverride=" + URLEncoder.encode(m, StandardCharsets.UTF_8))
+                .orElse(executeUri);
+        return HttpRequest.POST(uri, call.body())
+                .contentType(MediaType.APPLICATION_JSON_TYPE)
+                .header("Accept", ACCEPT)
+                .header(call.credential().kind().header(), call.credential().value().reveal());
+    }
+
+    private SaiAnswer classify(SaiCall call, HttpResponse<String> response, long started) {
+        String body = response.getBody(String.class).orElse(null);
+        call.log().info("[SAI -> SERVER] HTTP {} | {} ms | {} chars", response.code(), millisSince(started), body == null ? 0 : body.length());
+        return SaiResponseClassifier.classify(response.code(), body, name -> response.getHeaders().get(name), call.credential().kind());
+    }
+
+    private UpstreamException failure(SaiCall call, Throwable error, long started) {
+        if (error instanceof HttpClientResponseException responseError) {
+            HttpResponse<?> response = responseError.getResponse();
+            String body = response.getBody(String.class).orElse("");
+            call.log().warn("[SAI -> SERVER] HTTP {} | {} ms | body preview: {}", response.code(), millisSince(started), preview(body, call));
+            try {
+                SaiResponseClassifier.classify(response.code(), body, name -> response.getHeaders().get(name), call.credential().kind());
+                return UpstreamException.internalError(); // a 2xx cannot arrive as an error; be safe anyway
+            } catch (UpstreamException classified) {
+                return classified;
+            }
+        }
+        if (error instanceof ReadTimeoutException) {
+            call.log().warn("[SAI -> SERVER] no answer within {}s", timeoutSeconds);
+            return UpstreamException.timeout(timeoutSeconds);
+        }
+        if (error instanceof HttpClientException) {
+            call.log().warn("[SAI -> SERVER] connection failed after {} ms: {}", millisSince(started), error.getClass().getSimpleName());
+            return UpstreamException.unreachable();
+        }
+        call.log().error("[SAI -> SERVER] unexpected failure: {}", error.getClass().getName());
+        return UpstreamException.unreachable();
+    }
+
+    /** Upstream bodies can carry internals: logs get a short single-line preview, with our credential masked. */
+    private static String preview(String body, SaiCall call) {
+        String secret = call.credential().value().reveal();
+        String masked = secret.isEmpty() ? body : body.replace(secret, "[redacted]");
+        String oneLine = LINE_BREAKS.matcher(masked).replaceAll(" ");
+        return oneLine.length() > PREVIEW ? oneLine.substring(0, PREVIEW) + "..." : oneLine;
+    }
+
+    private static long millisSince(long started) {
+        return (System.nanoTime() - started) / 1_000_000;
+    }
+}

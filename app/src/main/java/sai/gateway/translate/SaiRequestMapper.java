@@ -1,0 +1,75 @@
+package sai.gateway.translate;
+
+import sai.gateway.openai.ChatMessage;
+import sai.gateway.openai.Role;
+import sai.gateway.sai.SaiExecuteRequest;
+import sai.gateway.sai.SaiExecuteRequest.SaiChatMessage;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * OpenAI messages to SAI's template body (CONTRACT.md section 1): leading system/developer messages
+ * become {@code inputs.system}, the last user message {@code inputs.user}, and everything after the
+ * instructions {@code chatMessages}, in order, with ids of epoch milliseconds plus index.
+ */
+public final class SaiRequestMapper {
+
+    private SaiRequestMapper() {
+    }
+
+    /** What the mapper produced, with the facts the request log reports. */
+    public record Mapped(SaiExecuteRequest body, long characters, long estimatedTokens, int unwrappedPluginMessages) {
+    }
+
+    public static Mapped map(List<ChatMessage> messages, long nowMillis) {
+        int unwrapped = 0;
+        List<ChatMessage> plain = new ArrayList<>(messages.size());
+        for (ChatMessage m : messages) {
+            var original = PluginMessageUnwrapper.unwrap(m.content());
+            if (original.isPresent()) {
+                unwrapped++;
+                plain.add(new ChatMessage(m.role(), original.get()));
+            } else {
+                plain.add(m);
+            }
+        }
+
+        // Codex and some SDK agents send several instruction messages in a row; all of them are the system prompt.
+        StringBuilder system = new StringBuilder();
+        int first = 0;
+        while (first < plain.size() && plain.get(first).role().isInstruction()) {
+            if (system.length() > 0) {
+                system.append("\n\n");
+            }
+            system.append(plain.get(first).content());
+            first++;
+        }
+
+        String user = "";
+        long characters = system.length();
+        List<SaiChatMessage> chat = new ArrayList<>(plain.size() - first);
+        for (int i = first; i < plain.size(); i++) {
+            ChatMessage m = plain.get(i);
+            characters += m.content().length();
+            if (m.role() == Role.USER) {
+                user = m.content();
+            }
+            chat.add(new SaiChatMessage(m.content(), chatRole(m.role()), nowMillis + chat.size()));
+        }
+
+        long tokens = ContextBudget.estimateTokens(characters);
+        SaiExecuteRequest body = new SaiExecuteRequest(new SaiExecuteRequest.Inputs(system.toString(), user, null),
+                chat.isEmpty() ? null : chat);
+        return new Mapped(body, characters, tokens, unwrapped);
+    }
+
+    /** SAI's chat history knows user, assistant and tool; a late instruction is read as the user's. */
+    private static String chatRole(Role role) {
+        return switch (role) {
+            case ASSISTANT -> "assistant";
+            case TOOL -> "tool";
+            default -> "user";
+        };
+    }
+}
