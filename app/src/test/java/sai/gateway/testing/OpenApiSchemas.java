@@ -1,0 +1,208 @@
+package sai.gateway.testing;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.networknt.schema.AnnotationKeyword;
+import com.networknt.schema.JsonMetaSchema;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.PathType;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.ValidationMessage;
+import org.yaml.snakeyaml.LoaderOptions;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Validates JSON against a component schema ({@code #/components/schemas/NAME}) of the official
+ * OpenAI OpenAPI spec, so tests can prove the gateway's wire format matches what SDKs expect.
+ *
+ * <p>The spec is found via the system property {@code openai.spec}, else by walking up from the
+ * working directory to the first {@code shared/openai/openapi.yaml}.
+ */
+public final class OpenApiSchemas {
+
+    public static final String SPEC_PROPERTY = "openai.spec";
+    private static final String SPEC_RELATIVE = "shared/openai/openapi.yaml";
+    // Any absolute IRI works; it only anchors the document's internal "#/..." references.
+    private static final String BASE_IRI = "https://sai.gateway.invalid/openai/openapi.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, JsonSchema> SCHEMAS = new ConcurrentHashMap<>();
+
+    private OpenApiSchemas() {
+    }
+
+    /** Throws an AssertionError listing every violation (with its JSON path) if {@code json} does not match. */
+    public static void assertValid(String schemaName, String json) {
+        List<String> violations = violations(schemaName, json);
+        if (!violations.isEmpty()) {
+            throw new AssertionError("JSON does not match OpenAI schema " + schemaName + ":\n  "
+                    + String.join("\n  ", violations) + "\nJSON: " + json);
+        }
+    }
+
+    /** Returns the violations of {@code json} against the named component schema; empty when valid. */
+    public static List<String> violations(String schemaName, String json) {
+        JsonSchema schema = schema(schemaName);
+        JsonNode instance;
+        try {
+            instance = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            return List.of("$: not valid JSON: " + e.getOriginalMessage());
+        }
+        if (instance == null || instance.isMissingNode()) {
+            return List.of("$: no JSON value");
+        }
+        Set<ValidationMessage> messages = schema.validate(instance);
+        List<String> result = new ArrayList<>(messages.size());
+        for (ValidationMessage m : messages) {
+            result.add(m.getMessage());
+        }
+        return result;
+    }
+
+    /** The spec file in use, e.g. for diagnostics. */
+    public static Path specPath() {
+        return Spec.PATH;
+    }
+
+    private static JsonSchema schema(String name) {
+        JsonSchema cached = SCHEMAS.get(name);
+        if (cached != null) {
+            return cached;
+        }
+        // Building a sub-schema registers resources in the shared document, so build one at a time.
+        synchronized (SCHEMAS) {
+            return SCHEMAS.computeIfAbsent(name, OpenApiSchemas::build);
+        }
+    }
+
+    private static JsonSchema build(String name) {
+        if (!Spec.DOCUMENT.getSchemaNode().path("components").path("schemas").has(name)) {
+            throw new IllegalArgumentException("No schema '" + name + "' in components/schemas of " + Spec.PATH);
+        }
+        // Taken from the whole document so that $refs anywhere in it resolve.
+        JsonSchema schema = Spec.DOCUMENT.getRefSchema(
+                SchemaLocation.Fragment.of("/components/schemas/" + escapePointer(name)));
+        // Validating with a fully initialised schema is thread-safe; lazy initialisation is not.
+        schema.initializeValidators();
+        return schema;
+    }
+
+    private static String escapePointer(String token) {
+        return token.replace("~", "~0").replace("/", "~1");
+    }
+
+    /** Lazy holder: the JVM guarantees one thread-safe load, on first use only. */
+    private static final class Spec {
+        static final Path PATH = locate();
+        static final JsonSchema DOCUMENT = load(PATH);
+
+        private static Path locate() {
+            String configured = System.getProperty(SPEC_PROPERTY);
+            if (configured != null && !configured.isBlank()) {
+                Path path = Path.of(configured).toAbsolutePath().normalize();
+                if (!Files.isRegularFile(path)) {
+                    throw new IllegalStateException("-D" + SPEC_PROPERTY + " points to a missing file: " + path);
+                }
+                return path;
+            }
+            Path start = Path.of("").toAbsolutePath().normalize();
+            for (Path dir = start; dir != null; dir = dir.getParent()) {
+                Path candidate = dir.resolve(SPEC_RELATIVE);
+                if (Files.isRegularFile(candidate)) {
+                    return candidate;
+                }
+            }
+            throw new IllegalStateException("OpenAI spec not found: no " + SPEC_RELATIVE + " in " + start
+                    + " or any parent directory; set -D" + SPEC_PROPERTY + "=/path/to/openapi.yaml");
+        }
+
+        private static JsonSchema load(Path path) {
+            // SnakeYAML refuses documents over 3 MB by default, and the spec is close to that.
+            LoaderOptions options = new LoaderOptions();
+            options.setCodePointLimit(Integer.MAX_VALUE);
+            YAMLMapper yaml = new YAMLMapper(YAMLFactory.builder().loaderOptions(options).build());
+            JsonNode root;
+            try (InputStream in = Files.newInputStream(path)) {
+                root = yaml.readTree(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read OpenAI spec " + path, e);
+            }
+            root.path("components").path("schemas").forEach(OpenApiSchemas::rewriteNullable);
+
+            // The spec is full of vendor keywords (x-oaiMeta, x-stainless-const, discriminator, example...);
+            // they carry no constraints, so accept them silently instead of logging a warning for each.
+            String metaIri = BASE_IRI + "/dialect";
+            JsonMetaSchema dialect = JsonMetaSchema.builder(metaIri, JsonMetaSchema.getV202012())
+                    .unknownKeywordFactory((keyword, context) -> new AnnotationKeyword(keyword))
+                    .build();
+            JsonSchemaFactory factory = JsonSchemaFactory.builder()
+                    .defaultMetaSchemaIri(metaIri)
+                    .metaSchema(dialect)
+                    .build();
+            SchemaValidatorsConfig config = SchemaValidatorsConfig.builder()
+                    .pathType(PathType.LEGACY) // messages read "$.choices[0].message: ..."
+                    .nullableKeywordEnabled(false) // done by rewriteNullable, which also covers $ref siblings
+                    .build();
+            return factory.getSchema(SchemaLocation.of(BASE_IRI), root, config);
+        }
+    }
+
+    // Keywords whose value is a schema, or a list or map of schemas: the only places a nested
+    // schema (and so a "nullable") can sit. Walking only these keeps property names such as
+    // "default" and example payloads out of the rewrite.
+    private static final Set<String> SCHEMA_KEYWORDS = Set.of("items", "additionalProperties", "not",
+            "contains", "propertyNames", "if", "then", "else", "unevaluatedItems", "unevaluatedProperties");
+    private static final Set<String> SCHEMA_LIST_KEYWORDS = Set.of("allOf", "anyOf", "oneOf", "prefixItems");
+    private static final Set<String> SCHEMA_MAP_KEYWORDS = Set.of("properties", "patternProperties", "$defs",
+            "dependentSchemas");
+
+    /**
+     * OpenAPI 3.0's {@code nullable: true} is not JSON Schema 2020-12, yet this 3.1 spec still uses
+     * it, including beside {@code $ref} and {@code enum} (where adding "null" to {@code type} would
+     * not be enough). Rewriting {@code S + nullable} to {@code anyOf: [S, {type: null}]} is exact
+     * in every one of those cases.
+     */
+    static void rewriteNullable(JsonNode node) {
+        if (!(node instanceof ObjectNode object)) {
+            return;
+        }
+        for (Map.Entry<String, JsonNode> field : object.properties()) {
+            String keyword = field.getKey();
+            JsonNode value = field.getValue();
+            if (SCHEMA_KEYWORDS.contains(keyword)) {
+                rewriteNullable(value);
+            } else if (SCHEMA_LIST_KEYWORDS.contains(keyword) || SCHEMA_MAP_KEYWORDS.contains(keyword)) {
+                value.forEach(OpenApiSchemas::rewriteNullable);
+            }
+        }
+        JsonNode nullable = object.get("nullable");
+        if (nullable == null || !nullable.isBoolean()) {
+            return;
+        }
+        object.remove("nullable");
+        if (nullable.booleanValue()) {
+            JsonNodeFactory nodes = JsonNodeFactory.instance;
+            ObjectNode original = nodes.objectNode().setAll(object);
+            object.removeAll();
+            object.set("anyOf", nodes.arrayNode().add(original).add(nodes.objectNode().put("type", "null")));
+        }
+    }
+}
