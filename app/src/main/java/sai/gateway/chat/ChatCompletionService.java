@@ -30,7 +30,6 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import sai.gateway.openai.Role;
 
 /**
@@ -74,7 +73,7 @@ public class ChatCompletionService {
         }
         log.info("[CLIENT -> SERVER] accepted | model={} | ~{} tokens of {} | stream={}", model.id(), mapped.estimatedTokens(),
                 config.maxContextTokens(), request.stream());
-        Envelope envelope = new Envelope("chatcmpl-" + UUID.randomUUID().toString().replace("-", ""),
+        Envelope envelope = new Envelope(CompletionIds.next("chatcmpl-"),
                 System.currentTimeMillis() / 1000, model.id());
         return new ChatExchange(log, request, model, plan, serialize(mapped), mapped.estimatedTokens(), envelope, locale, started);
     }

@@ -12,9 +12,12 @@ import io.micronaut.http.client.exceptions.ReadTimeoutException;
 import io.micronaut.retry.annotation.Retryable;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import sai.gateway.config.SaiConfiguration;
 import sai.gateway.error.UpstreamException;
+import sai.gateway.observe.RequestLog;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +34,7 @@ public class SaiClient {
     private static final String ACCEPT = "application/json, text/plain, */*";
     private static final int PREVIEW = 200;
     private static final Pattern LINE_BREAKS = Pattern.compile("[\\r\\n]+");
+    private static final Logger LOG = LoggerFactory.getLogger(SaiClient.class);
 
     private final HttpClient http;
     private final String executeUri;
@@ -45,13 +49,14 @@ public class SaiClient {
     @Retryable(attempts = "${sai.max-retries:3}", delay = "${sai.retry-delay:500ms}", multiplier = "2.0", jitter = "0.25",
             predicate = TransientFailurePredicate.class)
     public Mono<SaiAnswer> execute(SaiCall call) {
+        RequestLog log = call.log().with(LOG);
         return Mono.defer(() -> {
             long started = System.nanoTime();
-            call.log().info("[SERVER -> SAI] POST template | auth={} | body={} bytes | model={} | timeout={}s",
+            log.info("[SERVER -> SAI] POST template | auth={} | body={} bytes | model={} | timeout={}s",
                     call.credential().kind().label(), call.body().length, call.modelOverride().orElse("template default"), timeoutSeconds);
             return Mono.from(http.exchange(request(call), Argument.STRING, Argument.STRING))
-                    .map(response -> classify(call, response, started))
-                    .onErrorMap(e -> !(e instanceof UpstreamException), e -> failure(call, e, started));
+                    .map(response -> classify(log, call, response, started))
+                    .onErrorMap(e -> !(e instanceof UpstreamException), e -> failure(log, call, e, started));
         });
     }
 
@@ -65,17 +70,17 @@ public class SaiClient {
                 .header(call.credential().kind().header(), call.credential().value().reveal());
     }
 
-    private SaiAnswer classify(SaiCall call, HttpResponse<String> response, long started) {
+    private SaiAnswer classify(RequestLog log, SaiCall call, HttpResponse<String> response, long started) {
         String body = response.getBody(String.class).orElse(null);
-        call.log().info("[SAI -> SERVER] HTTP {} | {} ms | {} chars", response.code(), millisSince(started), body == null ? 0 : body.length());
+        log.info("[SAI -> SERVER] HTTP {} | {} ms | {} chars", response.code(), millisSince(started), body == null ? 0 : body.length());
         return SaiResponseClassifier.classify(response.code(), body, name -> response.getHeaders().get(name), call.credential().kind());
     }
 
-    private UpstreamException failure(SaiCall call, Throwable error, long started) {
+    private UpstreamException failure(RequestLog log, SaiCall call, Throwable error, long started) {
         if (error instanceof HttpClientResponseException responseError) {
             HttpResponse<?> response = responseError.getResponse();
             String body = response.getBody(String.class).orElse("");
-            call.log().warn("[SAI -> SERVER] HTTP {} | {} ms | body preview: {}", response.code(), millisSince(started), preview(body, call));
+            log.warn("[SAI -> SERVER] HTTP {} | {} ms | body preview: {}", response.code(), millisSince(started), preview(body, call));
             try {
                 SaiResponseClassifier.classify(response.code(), body, name -> response.getHeaders().get(name), call.credential().kind());
                 return UpstreamException.internalError(); // a 2xx cannot arrive as an error; be safe anyway
@@ -84,14 +89,14 @@ public class SaiClient {
             }
         }
         if (error instanceof ReadTimeoutException) {
-            call.log().warn("[SAI -> SERVER] no answer within {}s", timeoutSeconds);
+            log.warn("[SAI -> SERVER] no answer within {}s", timeoutSeconds);
             return UpstreamException.timeout(timeoutSeconds);
         }
         if (error instanceof HttpClientException) {
-            call.log().warn("[SAI -> SERVER] connection failed after {} ms: {}", millisSince(started), error.getClass().getSimpleName());
+            log.warn("[SAI -> SERVER] connection failed after {} ms: {}", millisSince(started), error.getClass().getSimpleName());
             return UpstreamException.unreachable();
         }
-        call.log().error("[SAI -> SERVER] unexpected failure: {}", error.getClass().getName());
+        log.error("[SAI -> SERVER] unexpected failure: {}", error.getClass().getName());
         return UpstreamException.unreachable();
     }
 
