@@ -13,6 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sai.gateway.error.AccessDeniedException;
 import sai.gateway.error.ErrorRenderer;
+import sai.gateway.observe.RequestIds;
+import sai.gateway.observe.RequestLog;
 import sai.gateway.secrets.Secret;
 import sai.gateway.secrets.SystemCredentials;
 
@@ -56,7 +58,8 @@ public class GatewayAccessFilter implements Ordered {
         if (token != null && matchesAny(token)) {
             return null;
         }
-        LOG.warn("[ACCESS] rejected {} {} | reason={}", request.getMethodName(), request.getPath(),
+        // Through RequestLog so the line carries the request id, like every other line of the request.
+        new RequestLog(LOG, RequestIds.of(request)).warn("[ACCESS] rejected {} {} | reason={}", request.getMethodName(), request.getPath(),
                 token == null ? "no bearer token" : "unknown key");
         return renderer.response(new AccessDeniedException(token != null), request);
     }

@@ -11,6 +11,8 @@ import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sai.gateway.observe.RequestIds;
+import sai.gateway.observe.RequestLog;
 import sai.gateway.openai.ErrorResponse;
 
 /**
@@ -38,8 +40,8 @@ public class OpenAiErrorResponseProcessor implements ErrorResponseProcessor<Erro
         HttpRequest<?> request = context.getRequest();
         GatewayException error = classify(baseResponse.getStatus(), request);
         if (error.code() == ErrorCode.INTERNAL_ERROR) {
-            context.getRootCause().ifPresent(cause ->
-                    LOG.error("Unexpected failure on {} {}: {}", request.getMethodName(), request.getPath(), cause.getClass().getName(), cause));
+            context.getRootCause().ifPresent(cause -> new RequestLog(LOG, RequestIds.of(request))
+                    .error("Unexpected failure on {} {}: {}", request.getMethodName(), request.getPath(), cause.getClass().getName(), cause));
         }
         return baseResponse.status(HttpStatus.valueOf(error.code().status()))
                 .contentType(MediaType.APPLICATION_JSON_TYPE)
@@ -48,7 +50,8 @@ public class OpenAiErrorResponseProcessor implements ErrorResponseProcessor<Erro
 
     private GatewayException classify(HttpStatus status, HttpRequest<?> request) {
         return switch (status.getCode()) {
-            case 400 -> new InvalidRequestException(ErrorCode.INVALID_JSON, null);
+            // Our controllers read raw bodies and validate them themselves; a framework 400 is an unreadable HTTP request.
+            case 400 -> new InvalidRequestException(ErrorCode.BAD_REQUEST, null, status.getReason());
             case 404 -> new InvalidRequestException(ErrorCode.UNKNOWN_URL, null, request.getMethodName(), request.getPath());
             case 405 -> new InvalidRequestException(ErrorCode.METHOD_NOT_ALLOWED, null, request.getMethodName(), request.getPath());
             case 413 -> new InvalidRequestException(ErrorCode.REQUEST_TOO_LARGE, null, maxRequestBytes);

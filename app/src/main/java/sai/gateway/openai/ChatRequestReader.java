@@ -1,5 +1,7 @@
 package sai.gateway.openai;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
@@ -22,6 +24,8 @@ public class ChatRequestReader {
 
     private static final Set<String> TEXT_PARTS = Set.of("text", "input_text", "output_text");
     private static final Set<String> MEDIA_PARTS = Set.of("image_url", "input_image", "image", "input_audio", "audio", "file", "input_file");
+
+    private static final JsonFactory STRICT_JSON = new JsonFactory();
 
     private final JsonMapper json;
 
@@ -53,7 +57,7 @@ public class ChatRequestReader {
         }
         try {
             JsonNode node = json.readValue(body, JsonNode.class);
-            if (node == null) {
+            if (node == null || hasTrailingContent(body)) {
                 throw new InvalidRequestException(ErrorCode.INVALID_JSON, null);
             }
             return node;
@@ -63,6 +67,15 @@ public class ChatRequestReader {
             }
             // The parser's own message may quote the input; the client gets ours.
             throw new InvalidRequestException(ErrorCode.INVALID_JSON, null);
+        }
+    }
+
+    /** The mapper stops after the first JSON value, so {@code {...} garbage} would otherwise be accepted. */
+    private static boolean hasTrailingContent(byte[] body) throws IOException {
+        try (JsonParser parser = STRICT_JSON.createParser(body)) {
+            parser.nextToken();
+            parser.skipChildren();
+            return parser.nextToken() != null;
         }
     }
 
@@ -111,6 +124,9 @@ public class ChatRequestReader {
         }
         if (!node.isArray()) {
             throw invalidType(path, "string or array of content parts", node);
+        }
+        if (node.size() == 0) {
+            throw InvalidRequestException.keyed(ErrorCode.INVALID_VALUE, "empty_array", path, path);
         }
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < node.size(); i++) {

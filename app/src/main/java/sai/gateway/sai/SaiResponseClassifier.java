@@ -48,11 +48,6 @@ public final class SaiResponseClassifier {
         throw UpstreamException.rejected(status);
     }
 
-    /** Whether SAI's 429 says the key's template quota is spent (as opposed to a plain rate limit). */
-    public static boolean isQuotaExhausted(@Nullable String body) {
-        return body != null && body.contains("Test template usage limit exceeded");
-    }
-
     static long tokens(@Nullable String value) {
         if (value == null) {
             return 0;

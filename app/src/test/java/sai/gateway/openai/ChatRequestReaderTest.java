@@ -1,0 +1,154 @@
+package sai.gateway.openai;
+
+import io.micronaut.json.JsonMapper;
+import org.junit.jupiter.api.Test;
+import sai.gateway.error.ErrorCode;
+import sai.gateway.error.InvalidRequestException;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The lenient side of request reading: what OpenAI clients really send must be accepted and read right. */
+class ChatRequestReaderTest {
+
+    private final ChatRequestReader reader = new ChatRequestReader(JsonMapper.createDefault());
+
+    @Test
+    void stringContentIsReadAsIs() {
+        ChatRequest request = read("{\"model\":\"sai-model\",\"messages\":[{\"role\":\"user\",\"content\":\"line 1\\nline 2\"}]}");
+
+        assertThat(request.messages()).containsExactly(new ChatMessage(Role.USER, "line 1\nline 2"));
+        assertThat(request.model()).isEqualTo("sai-model");
+    }
+
+    @Test
+    void textPartsAreJoinedWithANewline() {
+        ChatRequest request = read("{\"messages\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"text\",\"text\":\"first\"},"
+                + "{\"type\":\"input_text\",\"text\":\"second\"},"
+                + "{\"type\":\"output_text\",\"text\":\"third\"}]}]}");
+
+        assertThat(request.messages().get(0).content()).isEqualTo("first\nsecond\nthird");
+    }
+
+    @Test
+    void singleTextPartHasNoExtraNewline() {
+        ChatRequest request = read("{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"only\"}]}]}");
+
+        assertThat(request.messages().get(0).content()).isEqualTo("only");
+    }
+
+    @Test
+    void assistantWithNullOrMissingContentIsAnEmptyTurn() {
+        ChatRequest request = read("{\"messages\":["
+                + "{\"role\":\"user\",\"content\":\"call the tool\"},"
+                + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c1\",\"type\":\"function\"}]},"
+                + "{\"role\":\"assistant\"},"
+                + "{\"role\":\"tool\",\"tool_call_id\":\"c1\",\"content\":\"42\"}]}");
+
+        assertThat(request.messages()).containsExactly(
+                new ChatMessage(Role.USER, "call the tool"),
+                new ChatMessage(Role.ASSISTANT, ""),
+                new ChatMessage(Role.ASSISTANT, ""),
+                new ChatMessage(Role.TOOL, "42"));
+    }
+
+    @Test
+    void everyKnownRoleIsAccepted() {
+        ChatRequest request = read("{\"messages\":["
+                + "{\"role\":\"system\",\"content\":\"s\"},{\"role\":\"developer\",\"content\":\"d\"},"
+                + "{\"role\":\"user\",\"content\":\"u\"},{\"role\":\"assistant\",\"content\":\"a\"},{\"role\":\"tool\",\"content\":\"t\"}]}");
+
+        assertThat(request.messages()).extracting(ChatMessage::role)
+                .containsExactly(Role.SYSTEM, Role.DEVELOPER, Role.USER, Role.ASSISTANT, Role.TOOL);
+    }
+
+    @Test
+    void unknownFieldsAreIgnored() {
+        ChatRequest request = read("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\",\"name\":\"ana\",\"x-extra\":{\"a\":[1,2]}}],"
+                + "\"user\":\"u-1\",\"seed\":7,\"tools\":[],\"response_format\":{\"type\":\"text\"},\"logit_bias\":{},"
+                + "\"metadata\":{\"k\":\"v\"},\"temperature\":0.2,\"top_p\":1,\"max_tokens\":100,\"n\":1,\"presence_penalty\":0}");
+
+        assertThat(request.messages()).containsExactly(new ChatMessage(Role.USER, "hi"));
+        assertThat(request.stream()).isFalse();
+        assertThat(request.bodyUserKey()).isNull();
+    }
+
+    @Test
+    void streamAndIncludeUsageAreRead() {
+        ChatRequest withUsage = read("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true,"
+                + "\"stream_options\":{\"include_usage\":true}}");
+        ChatRequest withoutUsage = read("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true,"
+                + "\"stream_options\":{\"include_usage\":false}}");
+        ChatRequest noOptions = read("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true,\"stream_options\":null}");
+        ChatRequest plain = read("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":false}");
+
+        assertThat(withUsage.stream()).isTrue();
+        assertThat(withUsage.includeUsage()).isTrue();
+        assertThat(withoutUsage.stream()).isTrue();
+        assertThat(withoutUsage.includeUsage()).isFalse();
+        assertThat(noOptions.stream()).isTrue();
+        assertThat(noOptions.includeUsage()).isFalse();
+        assertThat(plain.stream()).isFalse();
+    }
+
+    @Test
+    void bodyUserKeyIsRead() {
+        ChatRequest request = read("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                + "\"litellm_params\":{\"metadata\":{\"user_api_key\":\" usr-key-1 \",\"other\":1}}}");
+
+        // Trimming and placeholder handling belong to the credential chain, which needs the raw value.
+        assertThat(request.bodyUserKey()).isEqualTo(" usr-key-1 ");
+        assertThat(request.toString()).doesNotContain("usr-key-1");
+    }
+
+    @Test
+    void bodyUserKeyIsAbsentWhenAnyLevelIsMissingOrNull() {
+        assertThat(read("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"litellm_params\":null}").bodyUserKey()).isNull();
+        assertThat(read("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"litellm_params\":{}}").bodyUserKey()).isNull();
+        assertThat(read("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"litellm_params\":{\"metadata\":{}}}").bodyUserKey()).isNull();
+        assertThat(read("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                + "\"litellm_params\":{\"metadata\":{\"user_api_key\":null}}}").bodyUserKey()).isNull();
+    }
+
+    @Test
+    void blankOrMissingModelMeansTheDefault() {
+        assertThat(read("{\"model\":\"  \",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").model()).isNull();
+        assertThat(read("{\"model\":\"\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").model()).isNull();
+        assertThat(read("{\"model\":null,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").model()).isNull();
+        assertThat(read("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").requestedModel()).isEmpty();
+        assertThat(read("{\"model\":\" claude-sonnet-4-5-20250929 \",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").model())
+                .isEqualTo("claude-sonnet-4-5-20250929");
+    }
+
+    @Test
+    void stringPartsAreTakenAsText() {
+        ChatRequest request = read("{\"messages\":[{\"role\":\"user\",\"content\":[\"a\",{\"type\":\"text\",\"text\":\"b\"}]}]}");
+
+        assertThat(request.messages().get(0).content()).isEqualTo("a\nb");
+    }
+
+    @Test
+    void imagePartIsRefusedNamingThePart() {
+        assertThatThrownBy(() -> read("{\"messages\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"text\",\"text\":\"look\"},{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://x/y.png\"}}]}]}"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_CONTENT);
+                    assertThat(e.param()).isEqualTo("messages[0].content[1]");
+                });
+    }
+
+    @Test
+    void trailingContentAfterTheObjectIsRefused() {
+        assertThatThrownBy(() -> read("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} {}"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_JSON));
+        // Trailing whitespace is not content.
+        assertThat(read("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}\n\n ").messages()).hasSize(1);
+    }
+
+    private ChatRequest read(String json) {
+        return reader.read(json.getBytes(StandardCharsets.UTF_8));
+    }
+}
