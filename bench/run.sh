@@ -1,0 +1,390 @@
+#!/usr/bin/env bash
+# SAI Gateway benchmark (issue 3): direct, nginx one hop, Portkey and SAI Gateway, in one run, on
+# loopback, against stubs that answer instantly. See bench/README.md. Not run by CI.
+#
+#   bench/run.sh                                  # full run (about 11 minutes)
+#   DURATION=3 WARMUP=2 CONCURRENCY="1 16" bench/run.sh   # quick check
+#
+# Every setting is an environment variable; the defaults are below.
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$BENCH_DIR/.." && pwd)
+LIB=$BENCH_DIR/lib
+
+DURATION=${DURATION:-15}                 # seconds per measured level
+WARMUP=${WARMUP:-10}                     # seconds of warm-up per contender and mode (0: none)
+WARMUP_CONCURRENCY=${WARMUP_CONCURRENCY:-16}
+CONCURRENCY=${CONCURRENCY:-"1 16 64 256"}
+MODES=${MODES:-"plain stream"}           # plain: non-streaming; stream: "stream": true
+CONTENDERS=${CONTENDERS:-"direct nginx portkey gateway"}
+SKIP_PORTKEY=${SKIP_PORTKEY:-0}
+SKIP_INSTALL=${SKIP_INSTALL:-0}          # 1: do not apt-get/npm install anything
+SKIP_BUILD=${SKIP_BUILD:-0}              # 1: use the jar already in app/target
+GATEWAY_JAR=${GATEWAY_JAR:-}             # a jar to use instead of building
+GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:-"-Xmx256m"}
+THREADS=${THREADS:-2}                    # wrk threads (never more than the connections)
+WRK_TIMEOUT=${WRK_TIMEOUT:-5s}           # a response slower than this counts as a timeout error
+PAUSE=${PAUSE:-2}                        # seconds of rest before each level
+NGINX_WORKERS=${NGINX_WORKERS:-auto}
+PORTKEY_VERSION=${PORTKEY_VERSION:-1.15.2}
+PORTKEY_HONO_NODE_SERVER=${PORTKEY_HONO_NODE_SERVER-1.13.8}   # empty: no override (see install_tools)
+SAMPLE_INTERVAL=${SAMPLE_INTERVAL:-0.2}
+RESULTS_DIR=${RESULTS_DIR:-$BENCH_DIR/results}
+KEEP_TMP=${KEEP_TMP:-0}                  # 1: keep the temp dir (configs, wrk output, logs)
+
+TOOLS=$BENCH_DIR/.tools
+PORTKEY_MAIN=$TOOLS/node_modules/@portkey-ai/gateway/build/start-server.js
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+[[ $DURATION =~ ^[0-9]+$ && $DURATION -gt 0 ]] || die "DURATION must be a positive number of seconds"
+[[ $WARMUP =~ ^[0-9]+$ ]] || die "WARMUP must be a number of seconds"
+for c in $CONCURRENCY $WARMUP_CONCURRENCY; do [[ $c =~ ^[0-9]+$ && $c -gt 0 ]] || die "bad concurrency: $c"; done
+[[ $SKIP_PORTKEY == 1 ]] && CONTENDERS=$(tr ' ' '\n' <<<"$CONTENDERS" | grep -vx portkey | xargs)
+for k in $CONTENDERS; do [[ $k =~ ^(direct|nginx|portkey|gateway)$ ]] || die "unknown contender: $k"; done
+for m in $MODES; do [[ $m =~ ^(plain|stream)$ ]] || die "unknown mode: $m"; done
+has() { [[ " $CONTENDERS " == *" $1 "* ]]; }
+
+# ---------------------------------------------------------------- installs (idempotent)
+node_version() { # package name -> its version in bench/.tools, or nothing
+    node -p "require('$TOOLS/node_modules/$1/package.json').version" 2>/dev/null || true
+}
+install_tools() {
+    local apt=()
+    command -v wrk >/dev/null 2>&1 || apt+=(wrk)
+    command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || apt+=(nginx)
+    command -v curl >/dev/null 2>&1 || apt+=(curl)
+    command -v python3 >/dev/null 2>&1 || apt+=(python3)
+    if has portkey; then command -v node >/dev/null 2>&1 || apt+=(nodejs npm); fi
+    if ((${#apt[@]})); then
+        [[ $SKIP_INSTALL == 1 ]] && die "missing: ${apt[*]} (SKIP_INSTALL=1)"
+        local sudo=""
+        [[ $(id -u) -ne 0 ]] && sudo=sudo
+        log "installing Debian packages: ${apt[*]}"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${apt[@]}" >/dev/null
+    fi
+    if has portkey; then
+        # Portkey 1.15.2 with a current @hono/node-server (1.14 and later) answers every streaming
+        # chat completion with 500 "TypeError: immutable" (Portkey-AI/gateway issues 1389, 1550);
+        # an npm override pins the last adapter line with which it streams.
+        local want_pkg overrides=""
+        [[ -n $PORTKEY_HONO_NODE_SERVER ]] &&
+            overrides=$',\n  "overrides": { "@hono/node-server": "'"$PORTKEY_HONO_NODE_SERVER"'" }'
+        want_pkg=$(printf '{\n  "private": true,\n  "dependencies": { "@portkey-ai/gateway": "%s" }%s\n}' \
+            "$PORTKEY_VERSION" "$overrides")
+        local installed_ok=1
+        [[ -f $PORTKEY_MAIN && -f $TOOLS/package.json && $(cat "$TOOLS/package.json") == "$want_pkg" ]] || installed_ok=0
+        if ((installed_ok)) && [[ $PORTKEY_VERSION != latest ]]; then
+            [[ $(node_version @portkey-ai/gateway) == "$PORTKEY_VERSION" ]] || installed_ok=0
+            [[ -z $PORTKEY_HONO_NODE_SERVER || $(node_version @hono/node-server) == "$PORTKEY_HONO_NODE_SERVER" ]] || installed_ok=0
+        fi
+        if ((!installed_ok)); then
+            [[ $SKIP_INSTALL == 1 ]] && die "Portkey gateway missing or outdated in $TOOLS (SKIP_INSTALL=1)"
+            log "installing @portkey-ai/gateway@$PORTKEY_VERSION into bench/.tools${PORTKEY_HONO_NODE_SERVER:+ (with @hono/node-server $PORTKEY_HONO_NODE_SERVER)}"
+            mkdir -p "$TOOLS"
+            printf '%s\n' "$want_pkg" >"$TOOLS/package.json"
+            rm -f "$TOOLS/package-lock.json"
+            (cd "$TOOLS" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+        fi
+        [[ -f $PORTKEY_MAIN ]] || die "Portkey gateway not found at $PORTKEY_MAIN"
+    fi
+}
+install_tools
+NGINX_BIN=$(command -v nginx || echo /usr/sbin/nginx)
+
+# ---------------------------------------------------------------- temp dir, teardown
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/sai-bench.XXXXXX")
+NGINX_PID="" PORTKEY_PID="" GATEWAY_PID="" SAMPLER_PID="" WRK_PID=""
+
+stop_pid() { # pid [signal]: signal one process we started, wait up to 10 s, then kill it
+    local pid=$1 sig=${2:-TERM} i
+    [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
+    kill "-$sig" "$pid" 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local rc=$?
+    set +e
+    trap - EXIT INT TERM
+    stop_pid "$WRK_PID"
+    stop_pid "$SAMPLER_PID"
+    stop_pid "$GATEWAY_PID"
+    stop_pid "$PORTKEY_PID"
+    stop_pid "$NGINX_PID" QUIT
+    if [[ $KEEP_TMP == 1 ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------- the gateway jar
+if [[ -n $GATEWAY_JAR ]]; then
+    JAR=$GATEWAY_JAR
+else
+    JAR=$REPO/app/target/app-0.1.0.jar
+    if [[ $SKIP_BUILD != 1 ]]; then
+        log "building the gateway (./mvnw -B -q -pl app -am package -DskipTests)"
+        (cd "$REPO" && ./mvnw -B -q -pl app -am package -DskipTests)
+    fi
+fi
+[[ -f $JAR ]] || die "gateway jar not found: $JAR"
+cp "$JAR" "$TMP/gateway.jar"   # a rebuild during the run must not change what runs
+
+# ---------------------------------------------------------------- ports (loopback, checked free)
+read -r STUB_PORT HOP_PORT PORTKEY_PORT GATEWAY_PORT < <(python3 - <<'EOF'
+import random, socket
+ports = []
+candidates = list(range(20000, 32000))   # below Linux's ephemeral range (32768-60999)
+random.shuffle(candidates)
+for p in candidates:
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        s.bind(("127.0.0.1", p))
+        ports.append(p)
+    except OSError:
+        pass
+    finally:
+        s.close()
+    if len(ports) == 4:
+        break
+print(*ports)
+EOF
+)
+[[ -n ${GATEWAY_PORT:-} ]] || die "could not find free loopback ports"
+log "ports on 127.0.0.1: stub $STUB_PORT, nginx hop $HOP_PORT, Portkey $PORTKEY_PORT, gateway $GATEWAY_PORT"
+
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+# ---------------------------------------------------------------- stubs and contenders
+python3 "$LIB/gen.py" "$TMP" "$STUB_PORT" "$HOP_PORT" "$NGINX_WORKERS" >"$TMP/gen.out"
+MARKER=$(cat "$TMP/marker.txt")
+"$NGINX_BIN" -t -q -p "$TMP" -c "$TMP/nginx.conf" -e "$TMP/nginx-error.log" || die "nginx config invalid"
+"$NGINX_BIN" -p "$TMP" -c "$TMP/nginx.conf" -e "$TMP/nginx-error.log" -g 'daemon off;' \
+    >"$TMP/nginx.out" 2>&1 &
+NGINX_PID=$!
+
+CLEAN_ENV=(env -i "PATH=$PATH" "HOME=${HOME:-/root}" "LANG=${LANG:-C.UTF-8}")
+if has gateway; then
+    mkdir -p "$TMP/gateway-logs"
+    (cd "$TMP" && exec "${CLEAN_ENV[@]}" SAI_URL="http://127.0.0.1:$STUB_PORT" SAI_TEMPLATE_ID=bench \
+        SAI_KEY=bench-key PORT="$GATEWAY_PORT" MICRONAUT_SERVER_HOST=127.0.0.1 LOG_DIR="$TMP/gateway-logs" \
+        java $GATEWAY_JAVA_OPTS -jar "$TMP/gateway.jar" >"$TMP/gateway.out" 2>&1) &
+    GATEWAY_PID=$!
+fi
+if has portkey; then
+    (cd "$TMP" && exec "${CLEAN_ENV[@]}" NODE_ENV=production \
+        node "$PORTKEY_MAIN" --port="$PORTKEY_PORT" --headless >"$TMP/portkey.out" 2>&1) &
+    PORTKEY_PID=$!
+fi
+
+wait_http() { # name pid url [curl args...]: wait until url answers 200, at most 90 s
+    local name=$1 pid=$2 url=$3 i
+    shift 3
+    for ((i = 0; i < 900; i++)); do
+        [[ -z $pid ]] || kill -0 "$pid" 2>/dev/null || die "$name exited during startup (see below)
+$(tail -20 "$TMP/$name.out" 2>/dev/null)"
+        [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$@" "$url" 2>/dev/null) == 200 ]] && return 0
+        sleep 0.1
+    done
+    die "$name did not answer at $url within 90 s"
+}
+START_MS=$(date +%s%3N)
+wait_http nginx "$NGINX_PID" "http://127.0.0.1:$STUB_PORT/api/templates/bench/execute" -X POST -H 'X-Api-Key: bench-key'
+wait_http nginx "$NGINX_PID" "http://127.0.0.1:$HOP_PORT/api/templates/bench/execute" -X POST -H 'X-Api-Key: bench-key'
+if has portkey; then wait_http portkey "$PORTKEY_PID" "http://127.0.0.1:$PORTKEY_PORT/"; fi
+if has gateway; then
+    wait_http gateway "$GATEWAY_PID" "http://127.0.0.1:$GATEWAY_PORT/health"
+    log "gateway up after $(($(date +%s%3N) - START_MS)) ms (pid $GATEWAY_PID)"
+fi
+
+# contender mode -> URL, body file, expected content, extra headers (sets T_URL T_BODY T_EXPECT T_HEADERS)
+target() {
+    local k=$1 m=$2
+    T_HEADERS=()
+    if [[ $m == stream ]]; then T_EXPECT='[DONE]'; else T_EXPECT=$MARKER; fi
+    case $k in
+    direct | nginx)
+        local port=$STUB_PORT
+        [[ $k == nginx ]] && port=$HOP_PORT
+        if [[ $m == stream ]]; then
+            # SAI never streams; the floor for a stream is an upstream sending the same SSE instantly.
+            T_URL=http://127.0.0.1:$port/openai-stream/v1/chat/completions T_BODY=$TMP/chat-stream.json
+        else
+            T_URL=http://127.0.0.1:$port/api/templates/bench/execute T_BODY=$TMP/sai.json
+            T_HEADERS=("X-Api-Key: bench-key")
+        fi
+        ;;
+    portkey)
+        local path=openai
+        [[ $m == stream ]] && path=openai-stream
+        T_URL=http://127.0.0.1:$PORTKEY_PORT/v1/chat/completions
+        T_HEADERS=("x-portkey-provider: openai" "x-portkey-custom-host: http://127.0.0.1:$STUB_PORT/$path/v1"
+            "Authorization: Bearer sk-bench-unused")
+        ;;
+    gateway)
+        T_URL=http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions
+        ;;
+    esac
+    if [[ $k == portkey || $k == gateway ]]; then
+        if [[ $m == stream ]]; then T_BODY=$TMP/chat-stream.json; else T_BODY=$TMP/chat.json; fi
+    fi
+}
+
+pid_of() {
+    case $1 in gateway) echo "$GATEWAY_PID" ;; portkey) echo "$PORTKEY_PID" ;; *) echo "" ;; esac
+}
+
+# One request per contender and mode before any load: shows a broken setup at once.
+for m in $MODES; do
+    for k in $CONTENDERS; do
+        target "$k" "$m"
+        hdr=()
+        for h in "${T_HEADERS[@]}"; do hdr+=(-H "$h"); done
+        code=$(curl -s -o "$TMP/smoke-$k-$m.out" -w '%{http_code}' --max-time 10 -X POST \
+            -H 'Content-Type: application/json' "${hdr[@]}" --data-binary "@$T_BODY" "$T_URL" || true)
+        if [[ $code == 200 ]] && grep -qF -- "$T_EXPECT" "$TMP/smoke-$k-$m.out"; then
+            log "smoke $k/$m: 200, $(wc -c <"$TMP/smoke-$k-$m.out") bytes"
+        else
+            log "WARNING smoke $k/$m: HTTP $code, body: $(head -c 300 "$TMP/smoke-$k-$m.out")"
+        fi
+    done
+done
+
+# ---------------------------------------------------------------- load
+RESULTS=$TMP/results.tsv
+printf 'mode\tcontender\tconcurrency\trequests\tduration_s\trps\tp50_ms\tp90_ms\tp99_ms\tmax_ms\tnon2xx\tbad\tconnect\tread\twrite\ttimeout\terrors\trss_mb\tcpu_s_per_1k\n' >"$RESULTS"
+
+run_wrk() { # contender mode concurrency seconds outfile
+    local k=$1 m=$2 c=$3 d=$4 out=$5 t=$THREADS
+    ((c < t)) && t=$c
+    target "$k" "$m"
+    # in the background, so that a signal reaches the trap at once and not after the level
+    wrk -t"$t" -c"$c" -d"${d}s" --timeout "$WRK_TIMEOUT" --latency -s "$LIB/chat.lua" "$T_URL" \
+        -- "$T_BODY" "$T_EXPECT" "${T_HEADERS[@]}" >"$out" 2>&1 &
+    WRK_PID=$!
+    wait "$WRK_PID" || true
+    WRK_PID=""
+}
+
+run_level() { # contender mode concurrency
+    local k=$1 m=$2 c=$3 pid base=$TMP/$1-$2-c$3 i
+    pid=$(pid_of "$k")
+    if [[ -n $pid ]] && ! kill -0 "$pid" 2>/dev/null; then log "WARNING $k (pid $pid) is not running"; fi
+    if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+        python3 "$LIB/sample.py" "$pid" "$base.sample" "$SAMPLE_INTERVAL" &
+        SAMPLER_PID=$!
+        for ((i = 0; i < 100; i++)); do [[ -f $base.sample.ready ]] && break; sleep 0.02; done
+    fi
+    run_wrk "$k" "$m" "$c" "$DURATION" "$base.wrk"
+    if [[ -n $SAMPLER_PID ]]; then
+        kill -TERM "$SAMPLER_PID" 2>/dev/null || true
+        wait "$SAMPLER_PID" 2>/dev/null || true
+        SAMPLER_PID=""
+    fi
+    # wrk's own "Non-2xx or 3xx responses" line is a cross-check of the script's count
+    awk -v mode="$m" -v k="$k" -v c="$c" -v sample="$base.sample" '
+        /^BENCH / { for (i = 2; i <= NF; i++) { split($i, kv, "="); b[kv[1]] = kv[2] }; found = 1 }
+        /Non-2xx or 3xx responses:/ { wrk_non2xx = $NF }
+        END {
+            if (!found) { printf "%s\t%s\t%d\t0\t0\t0\t\t\t\t\t0\t0\t0\t0\t0\t0\t1\t\t\n", mode, k, c; exit }
+            non2xx = b["non2xx"] + 0; if (wrk_non2xx + 0 > non2xx) non2xx = wrk_non2xx + 0
+            errors = non2xx + b["bad"] + b["connect"] + b["read"] + b["write"] + b["timeout"]
+            rss = ""; cpu = ""
+            if ((getline line < sample) > 0) {
+                n = split(line, f, " ")
+                for (i = 1; i <= n; i++) { split(f[i], kv, "="); s[kv[1]] = kv[2] }
+                rss = sprintf("%.1f", s["peak_rss_kb"] / 1024)
+                if (b["requests"] > 0) cpu = sprintf("%.4f", s["cpu_seconds"] * 1000 / b["requests"])
+            }
+            printf "%s\t%s\t%d\t%d\t%.2f\t%.2f\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n",
+                mode, k, c, b["requests"], b["duration_us"] / 1e6, b["rps"],
+                b["p50_us"] / 1000, b["p90_us"] / 1000, b["p99_us"] / 1000, b["max_us"] / 1000,
+                non2xx, b["bad"], b["connect"], b["read"], b["write"], b["timeout"], errors, rss, cpu
+        }' "$base.wrk" >>"$RESULTS"
+    tail -1 "$RESULTS" | awk -F'\t' '{ printf "[bench] %-7s %-6s c=%-4s %9s req/s  p50 %8s ms  p99 %8s ms  errors %s  rss %s MB  cpu %s s/1k\n",
+        $2, $1, $3, $6, $7, $9, $17, ($18 == "" ? "-" : $18), ($19 == "" ? "-" : $19) }' >&2
+    if ! grep -q '^BENCH ' "$base.wrk"; then log "WARNING wrk gave no result: $(head -c 300 "$base.wrk")"; fi
+}
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+levels=$(wc -w <<<"$CONCURRENCY")
+log "load: modes [$MODES], contenders [$CONTENDERS], concurrency [$CONCURRENCY], ${DURATION}s each," \
+    "warm-up ${WARMUP}s at c=$WARMUP_CONCURRENCY; about $(($(wc -w <<<"$MODES") * $(wc -w <<<"$CONTENDERS") * (WARMUP + levels * (DURATION + PAUSE)) / 60 + 1)) min"
+for m in $MODES; do
+    for k in $CONTENDERS; do
+        if ((WARMUP > 0)); then
+            log "warm-up $k/$m"
+            run_wrk "$k" "$m" "$WARMUP_CONCURRENCY" "$WARMUP" "$TMP/$k-$m-warmup.wrk"
+        fi
+        for c in $CONCURRENCY; do
+            sleep "$PAUSE"
+            run_level "$k" "$m" "$c"
+        done
+    done
+done
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---------------------------------------------------------------- report
+rss_now() { awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"; }
+COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo nocommit)
+DIRTY=""
+[[ -n $(git -C "$REPO" status --porcelain --untracked-files=no 2>/dev/null) ]] && DIRTY="+dirty"
+DATE=$(date +%Y-%m-%d)
+META=$TMP/meta.tsv
+{
+    printf 'date\t%s\n' "$(date '+%Y-%m-%d %H:%M %Z')"
+    printf 'commit\t%s%s\n' "$COMMIT" "$DIRTY"
+    printf 'machine\t%s cores, %s GiB memory, %s\n' "$(nproc)" \
+        "$(awk '/^MemTotal:/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)" "$(uname -sr)"
+    printf 'cpu\t%s\n' "$( (grep -m1 'model name' /proc/cpuinfo || lscpu | grep -m1 'Model name') 2>/dev/null | cut -d: -f2 | xargs)"
+    printf 'jvm\t%s\n' "$(java -version 2>&1 | sed -n 2p)"
+    printf 'gateway_opts\t`%s`, production settings (no `demo`), INFO logs to a file, console to a file\n' "$GATEWAY_JAVA_OPTS"
+    if has portkey; then printf 'node\t%s\n' "$(node --version)"; fi
+    if has portkey; then printf 'portkey\t@portkey-ai/gateway %s (@hono/node-server %s), `NODE_ENV=production --headless`, headers `x-portkey-provider: openai` + `x-portkey-custom-host`\n' \
+        "$(node_version @portkey-ai/gateway)" "$(node_version @hono/node-server)"; fi
+    printf 'nginx\t%s, worker_processes %s (stubs and one hop in one instance)\n' "$("$NGINX_BIN" -v 2>&1 | sed 's/.*: //')" "$NGINX_WORKERS"
+    printf 'wrk\t%s, %s threads, timeout %s\n' "$(wrk -v 2>&1 | head -1 | awk '{print $1, $2}')" "$THREADS" "$WRK_TIMEOUT"
+    printf 'settings\t%s s per level after %s s rest, warm-up %s s at c=%s per contender and mode\n' \
+        "$DURATION" "$PAUSE" "$WARMUP" "$WARMUP_CONCURRENCY"
+    printf 'load\t%s / %s\n' "$LOAD_BEFORE" "$LOAD_AFTER"
+    printf 'request\t%s\n' "$(cat "$TMP/gen.out")"
+    printf 'answer\tsame text and usage (540 + 260 tokens) from every stub; streams: role chunk, content chunks of at most 512 characters, finish chunk, usage chunk, [DONE]\n'
+    printf 'note\tdirect and nginx one hop: plain mode posts the SAI execute request to the SAI stub; stream mode posts the chat request to a stub that sends the same SSE stream the gateway produces (SAI itself never streams)\n'
+    if has gateway; then
+        printf 'note\tgateway RSS at the end: %s MB; %s (what rotation at 5 MB kept of it): %s lines, %s WARN, %s ERROR\n' "$(rss_now "$GATEWAY_PID")" \
+            sai_handler.log "$(cat "$TMP"/gateway-logs/sai_handler.log* 2>/dev/null | wc -l)" \
+            "$(cat "$TMP"/gateway-logs/sai_handler.log* 2>/dev/null | grep -c ' WARN ' || true)" \
+            "$(cat "$TMP"/gateway-logs/sai_handler.log* 2>/dev/null | grep -c ' ERROR ' || true)"
+    fi
+    if has portkey; then
+        printf 'note\tPortkey RSS at the end: %s MB; its log has %s error lines\n' "$(rss_now "$PORTKEY_PID")" \
+            "$(grep -ciE 'error|exception' "$TMP/portkey.out" || true)"
+        if [[ -n $PORTKEY_HONO_NODE_SERVER ]]; then printf 'note\tPortkey runs with @hono/node-server pinned to %s: with the version npm picks (1.19) it fails every streaming request with `TypeError: immutable` (Portkey-AI/gateway issues 1389 and 1550)\n' "$PORTKEY_HONO_NODE_SERVER"; fi
+    fi
+    if [[ -d $REPO/function-lambda ]]; then
+        printf 'note\tLambda cold start: function-lambda exists, but bench/run.sh does not measure it yet\n'
+    else
+        printf 'note\tLambda cold start: skipped until the function-lambda module exists\n'
+    fi
+} >"$META"
+if [[ -d $REPO/function-lambda ]]; then
+    log "Lambda cold start: function-lambda exists, but bench/run.sh does not measure it yet"
+else
+    log "Lambda cold start: skipped until the function-lambda module exists"
+fi
+
+mkdir -p "$RESULTS_DIR"
+name=$DATE-$COMMIT
+n=1
+while [[ -e $RESULTS_DIR/$name.md ]]; do n=$((n + 1)); name=$DATE-$COMMIT-$n; done
+cp "$RESULTS" "$RESULTS_DIR/$name.tsv"
+echo
+python3 "$LIB/report.py" "$RESULTS" "$META" "$RESULTS_DIR/$name.md"
+echo
+log "report: ${RESULTS_DIR#"$REPO"/}/$name.md (raw figures: $name.tsv)"
