@@ -7,8 +7,6 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
-import io.micronaut.context.event.StartupEvent;
-import io.micronaut.runtime.event.annotation.EventListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sai.gateway.error.AccessDeniedException;
@@ -37,15 +35,6 @@ public class GatewayAccessFilter implements Ordered {
     public GatewayAccessFilter(SystemCredentials credentials, ErrorRenderer renderer) {
         this.keys = credentials.gatewayApiKeys();
         this.renderer = renderer;
-    }
-
-    @EventListener
-    void onStartup(StartupEvent event) {
-        if (keys.isEmpty()) {
-            LOG.warn("Gateway access: OPEN. Anyone who can reach this port can spend the system SAI credentials; set GATEWAY_API_KEYS to require a key.");
-        } else {
-            LOG.info("Gateway access: PROTECTED by {} access key(s) (Authorization: Bearer).", keys.size());
-        }
     }
 
     @RequestFilter
