@@ -3,7 +3,8 @@ package sai.gateway.openai;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.JsonMapper;
+import io.micronaut.serde.LimitingStream;
+import io.micronaut.serde.jackson.JacksonDecoder;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 import sai.gateway.error.ErrorCode;
@@ -27,12 +28,6 @@ public class ChatRequestReader {
 
     private static final JsonFactory STRICT_JSON = new JsonFactory();
 
-    private final JsonMapper json;
-
-    public ChatRequestReader(JsonMapper json) {
-        this.json = json;
-    }
-
     public ChatRequest read(byte[] body) {
         JsonNode root = parse(body);
         if (!root.isObject()) {
@@ -51,13 +46,20 @@ public class ChatRequestReader {
         return new ChatRequest(model == null || model.isBlank() ? null : model.trim(), messages, stream, includeUsage, bodyUserKey(root));
     }
 
-    private JsonNode parse(byte[] body) {
+    /**
+     * One pass over the bytes: Jackson's parser feeds Micronaut's tree decoder, and the same parser then
+     * proves nothing follows the value ({@code {...} garbage} or two objects would otherwise be accepted).
+     */
+    private static JsonNode parse(byte[] body) {
         if (body == null || body.length == 0) {
             throw new InvalidRequestException(ErrorCode.INVALID_JSON, null);
         }
-        try {
-            JsonNode node = json.readValue(body, JsonNode.class);
-            if (node == null || hasTrailingContent(body)) {
+        try (JsonParser parser = STRICT_JSON.createParser(body)) {
+            if (parser.nextToken() == null) {
+                throw new InvalidRequestException(ErrorCode.INVALID_JSON, null);
+            }
+            JsonNode node = JacksonDecoder.create(parser, LimitingStream.DEFAULT_LIMITS).decodeNode();
+            if (node == null || parser.nextToken() != null) {
                 throw new InvalidRequestException(ErrorCode.INVALID_JSON, null);
             }
             return node;
@@ -67,15 +69,6 @@ public class ChatRequestReader {
             }
             // The parser's own message may quote the input; the client gets ours.
             throw new InvalidRequestException(ErrorCode.INVALID_JSON, null);
-        }
-    }
-
-    /** The mapper stops after the first JSON value, so {@code {...} garbage} would otherwise be accepted. */
-    private static boolean hasTrailingContent(byte[] body) throws IOException {
-        try (JsonParser parser = STRICT_JSON.createParser(body)) {
-            parser.nextToken();
-            parser.skipChildren();
-            return parser.nextToken() != null;
         }
     }
 

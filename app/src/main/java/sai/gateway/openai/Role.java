@@ -7,8 +7,13 @@ import java.util.Optional;
 public enum Role {
     SYSTEM, DEVELOPER, USER, ASSISTANT, TOOL;
 
+    private static final Role[] ALL = values();
+
+    /** Computed once: every message of every request is looked up by it. */
+    private final String wire = name().toLowerCase(Locale.ROOT);
+
     public String wire() {
-        return name().toLowerCase(Locale.ROOT);
+        return wire;
     }
 
     /** System and developer messages both instruct the model; SAI has one place for them. */
@@ -17,7 +22,7 @@ public enum Role {
     }
 
     public static Optional<Role> fromWire(String value) {
-        for (Role role : values()) {
+        for (Role role : ALL) {
             if (role.wire().equals(value)) {
                 return Optional.of(role);
             }

@@ -9,24 +9,31 @@ import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.exceptions.HttpClientException;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.http.client.exceptions.ReadTimeoutException;
-import io.micronaut.retry.annotation.Retryable;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 import sai.gateway.config.SaiConfiguration;
 import sai.gateway.error.UpstreamException;
 import sai.gateway.observe.RequestLog;
 
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Executes the SAI template (CONTRACT.md section 1) with exactly one credential header, and retries
  * only transient failures (refused or reset connections, 5xx other than 500) with exponential backoff
  * and jitter. The caller bounds the whole exchange by {@code REQUEST_TIMEOUT}.
+ *
+ * <p>The retry policy is Reactor's, built once from configuration. Micronaut's {@code @Retryable}
+ * re-resolved its {@code ${...}} attributes on every call, which profiling showed as a tenth of the
+ * gateway's CPU time under load.
  */
 @Singleton
 public class SaiClient {
@@ -37,17 +44,25 @@ public class SaiClient {
     private static final Logger LOG = LoggerFactory.getLogger(SaiClient.class);
 
     private final HttpClient http;
-    private final String executeUri;
+    private final URI executeUri;
+    /** The listed models are known at startup, so each override URI is parsed once, not per call. */
+    private final Map<String, URI> overrideUris;
     private final int timeoutSeconds;
+    private final Retry retry;
 
     public SaiClient(@Named("sai") HttpClient http, SaiConfiguration sai) {
         this.http = http;
-        this.executeUri = sai.url() + "/api/templates/" + URLEncoder.encode(sai.templateId(), StandardCharsets.UTF_8).replace("+", "%20") + "/execute";
+        String execute = sai.url() + "/api/templates/" + URLEncoder.encode(sai.templateId(), StandardCharsets.UTF_8).replace("+", "%20") + "/execute";
+        this.executeUri = URI.create(execute);
+        this.overrideUris = sai.models().stream().collect(Collectors.toUnmodifiableMap(m -> m,
+                m -> URI.create(execute + "?modelOverride=" + URLEncoder.encode(m, StandardCharsets.UTF_8))));
         this.timeoutSeconds = sai.requestTimeoutSeconds();
+        this.retry = Retry.backoff(sai.maxRetries(), sai.retryDelay())
+                .jitter(0.25)
+                .filter(new TransientFailurePredicate())
+                .onRetryExhaustedThrow((spec, signal) -> signal.failure());
     }
 
-    @Retryable(attempts = "${sai.max-retries:3}", delay = "${sai.retry-delay:500ms}", multiplier = "2.0", jitter = "0.25",
-            predicate = TransientFailurePredicate.class)
     public Mono<SaiAnswer> execute(SaiCall call) {
         RequestLog log = call.log().with(LOG);
         return Mono.defer(() -> {
@@ -57,13 +72,11 @@ public class SaiClient {
             return Mono.from(http.exchange(request(call), Argument.STRING, Argument.STRING))
                     .map(response -> classify(log, call, response, started))
                     .onErrorMap(e -> !(e instanceof UpstreamException), e -> failure(log, call, e, started));
-        });
+        }).retryWhen(retry);
     }
 
     private MutableHttpRequest<byte[]> request(SaiCall call) {
-        String uri = call.modelOverride()
-                .map(m -> executeUri + "?modelOverride=" + URLEncoder.encode(m, StandardCharsets.UTF_8))
-                .orElse(executeUri);
+        URI uri = call.modelOverride().map(overrideUris::get).orElse(executeUri);
         return HttpRequest.POST(uri, call.body())
                 .contentType(MediaType.APPLICATION_JSON_TYPE)
                 .header("Accept", ACCEPT)

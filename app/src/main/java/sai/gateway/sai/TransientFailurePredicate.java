@@ -1,10 +1,11 @@
 package sai.gateway.sai;
 
-import io.micronaut.retry.annotation.RetryPredicate;
 import sai.gateway.error.UpstreamException;
 
+import java.util.function.Predicate;
+
 /** Only "SAI unavailable" is worth another attempt; a 4xx or a classified 500 would fail the same way again. */
-public class TransientFailurePredicate implements RetryPredicate {
+final class TransientFailurePredicate implements Predicate<Throwable> {
 
     @Override
     public boolean test(Throwable failure) {

@@ -1,6 +1,5 @@
 package sai.gateway.openai;
 
-import io.micronaut.json.JsonMapper;
 import org.junit.jupiter.api.Test;
 import sai.gateway.error.ErrorCode;
 import sai.gateway.error.InvalidRequestException;
@@ -13,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The lenient side of request reading: what OpenAI clients really send must be accepted and read right. */
 class ChatRequestReaderTest {
 
-    private final ChatRequestReader reader = new ChatRequestReader(JsonMapper.createDefault());
+    private final ChatRequestReader reader = new ChatRequestReader();
 
     @Test
     void stringContentIsReadAsIs() {
