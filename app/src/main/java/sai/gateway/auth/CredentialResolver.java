@@ -54,6 +54,28 @@ public class CredentialResolver {
                 Optional.empty());
     }
 
+    /**
+     * SAI answered 401 to {@code rejected}. A system credential may have been rotated since it was read:
+     * the secret source looks again, and a different value of the same kind is returned for one more try.
+     * User keys, and system values that did not change, get nothing: a 401 is final (CONTRACT.md section 4).
+     * May block on the secret store.
+     */
+    public Optional<UpstreamCredential> renewed(RequestLog log, UpstreamCredential rejected) {
+        CredentialKind kind = rejected.kind();
+        if (kind != CredentialKind.SYSTEM_KEY && kind != CredentialKind.SYSTEM_COOKIE) {
+            return Optional.empty();
+        }
+        if (!system.reloadAfterRejection()) {
+            return Optional.empty();
+        }
+        Optional<Secret> current = kind == CredentialKind.SYSTEM_KEY ? system.saiKey() : system.saiCookie();
+        Optional<UpstreamCredential> renewed = current.filter(value -> !value.equals(rejected.value()))
+                .map(value -> new UpstreamCredential(kind, value));
+        log.info("[AUTH] SAI refused the {}; secrets reloaded: {}", kind.label(),
+                renewed.isPresent() ? "a new value, trying once more" : "no new value");
+        return renewed;
+    }
+
     private static Optional<Secret> userKey(RequestLog log, @Nullable String raw, String source) {
         if (raw == null) {
             return Optional.empty();

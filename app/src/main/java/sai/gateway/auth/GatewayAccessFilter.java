@@ -23,28 +23,29 @@ import java.util.List;
  * bearer token, so the system SAI credentials cannot be spent by anyone who finds the URL.
  * {@code /health} stays open for orchestrators.
  */
-@ServerFilter(patterns = {"/v1/**", "/chat/**", "/models", "/models/**"})
+@ServerFilter(patterns = {"/v1/**", "/chat/**", "/models", "/models/**", "/responses", "/responses/**", "/completions"})
 public class GatewayAccessFilter implements Ordered {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayAccessFilter.class);
     private static final String BEARER = "Bearer ";
 
-    private final List<Secret> keys;
+    private final SystemCredentials credentials;
     private final ErrorRenderer renderer;
 
     public GatewayAccessFilter(SystemCredentials credentials, ErrorRenderer renderer) {
-        this.keys = credentials.gatewayApiKeys();
+        this.credentials = credentials;
         this.renderer = renderer;
     }
 
     @RequestFilter
     @Nullable
     public HttpResponse<?> check(HttpRequest<?> request) {
+        List<Secret> keys = credentials.gatewayApiKeys(); // per request: rotated keys apply at once
         if (keys.isEmpty()) {
             return null;
         }
         String token = bearerToken(request.getHeaders().get(HttpHeaders.AUTHORIZATION));
-        if (token != null && matchesAny(token)) {
+        if (token != null && matchesAny(keys, token)) {
             return null;
         }
         // Through RequestLog so the line carries the request id, like every other line of the request.
@@ -54,7 +55,7 @@ public class GatewayAccessFilter implements Ordered {
     }
 
     /** Checks every key, without stopping at a match, so timing says nothing about which key or how much matched. */
-    private boolean matchesAny(String token) {
+    private static boolean matchesAny(List<Secret> keys, String token) {
         boolean matched = false;
         for (Secret key : keys) {
             matched |= key.matches(token);

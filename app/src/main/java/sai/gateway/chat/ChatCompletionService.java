@@ -6,10 +6,13 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import sai.gateway.auth.CredentialKind;
 import sai.gateway.auth.CredentialPlan;
 import sai.gateway.auth.CredentialResolver;
 import sai.gateway.auth.UpstreamCredential;
 import sai.gateway.config.SaiConfiguration;
+import sai.gateway.error.ErrorCode;
 import sai.gateway.error.GatewayException;
 import sai.gateway.error.UpstreamException;
 import sai.gateway.models.ModelCatalog;
@@ -20,6 +23,7 @@ import sai.gateway.openai.ChatRequestReader;
 import sai.gateway.sai.SaiAnswer;
 import sai.gateway.sai.SaiCall;
 import sai.gateway.sai.SaiClient;
+import sai.gateway.tools.ToolPrompt;
 import sai.gateway.translate.ChatResponseMapper.Envelope;
 import sai.gateway.translate.ContextBudget;
 import sai.gateway.translate.SaiRequestMapper;
@@ -48,54 +52,79 @@ public class ChatCompletionService {
     private final SaiClient sai;
     private final JsonMapper json;
     private final SaiConfiguration config;
+    private final ToolPrompt toolPrompt;
 
     public ChatCompletionService(ChatRequestReader reader, ModelCatalog models, CredentialResolver credentials,
-                                 SaiClient sai, JsonMapper json, SaiConfiguration config) {
+                                 SaiClient sai, JsonMapper json, SaiConfiguration config, ToolPrompt toolPrompt) {
         this.reader = reader;
         this.models = models;
         this.credentials = credentials;
         this.sai = sai;
         this.json = json;
         this.config = config;
+        this.toolPrompt = toolPrompt;
     }
 
     /** Parses, validates and translates; throws a {@code GatewayException} for anything SAI must not see. */
     ChatExchange prepare(String requestId, byte[] body, @Nullable String headerUserKey, Locale locale) {
         long started = System.nanoTime();
+        return prepare(requestId, reader.read(body), body.length, "chatcmpl-", headerUserKey, locale, started);
+    }
+
+    /**
+     * The same path for the other API surfaces (Responses API, legacy completions) once they have read their
+     * body into a chat request; {@code idPrefix} starts the id of the answer's envelope.
+     */
+    public ChatExchange prepare(String requestId, ChatRequest request, int bodyBytes, String idPrefix, @Nullable String headerUserKey,
+                                Locale locale, long started) {
         RequestLog log = new RequestLog(LOG, requestId);
-        ChatRequest request = reader.read(body);
-        logReceived(log, request, body.length);
+        logReceived(log, request, bodyBytes);
         ModelCatalog.ModelChoice model = models.resolve(request.model());
         CredentialPlan plan = credentials.resolve(log, request.bodyUserKey(), headerUserKey);
-        SaiRequestMapper.Mapped mapped = SaiRequestMapper.map(request.messages(), System.currentTimeMillis());
+        ToolPrompt.Prompted prompted = toolPrompt.apply(log, request);
+        SaiRequestMapper.Mapped mapped = SaiRequestMapper.map(prompted.messages(), prompted.instruction(), prompted.toolsJson(),
+                System.currentTimeMillis());
         if (mapped.unwrappedPluginMessages() > 0) {
             log.info("[PLUGIN] IDE-wrapped message(s) unwrapped: {}", mapped.unwrappedPluginMessages());
         }
-        log.info("[CLIENT -> SERVER] accepted | model={} | ~{} tokens of {} | stream={}", model.id(), mapped.estimatedTokens(),
-                config.maxContextTokens(), request.stream());
-        Envelope envelope = new Envelope(CompletionIds.next("chatcmpl-"),
+        log.debug("[CLIENT -> SERVER] accepted | model={} | ~{} tokens of {}", model.id(), mapped.estimatedTokens(), config.maxContextTokens());
+        Envelope envelope = new Envelope(CompletionIds.next(idPrefix),
                 System.currentTimeMillis() / 1000, model.id());
         return new ChatExchange(log, request, model, plan, serialize(mapped), mapped.estimatedTokens(), envelope, locale, started);
     }
 
     /** The context budget, checked apart from {@link #prepare} so the message error style can still answer in the request's shape. */
-    void enforceBudget(ChatExchange exchange) {
+    public void enforceBudget(ChatExchange exchange) {
         ContextBudget.enforce(exchange.estimatedTokens(), config.maxContextTokens());
     }
 
     /** SAI's answer, with one cookie retry after a 429 and the whole exchange bounded by {@code REQUEST_TIMEOUT}. */
-    Mono<SaiAnswer> answer(ChatExchange exchange) {
+    public Mono<SaiAnswer> answer(ChatExchange exchange) {
         CredentialPlan plan = exchange.credentials();
         Duration budget = config.requestTimeout();
-        return sai.execute(call(exchange, plan.primary()))
+        return execute(exchange, plan.primary())
                 .onErrorResume(e -> e instanceof UpstreamException u && u.isRateLimit() && plan.onRateLimit().isPresent(), e -> {
                     exchange.log().warn("[AUTH] SAI answered 429 with the {}: retrying once with the {}",
                             plan.primary().kind().label(), plan.onRateLimit().get().kind().label());
-                    return sai.execute(call(exchange, plan.onRateLimit().get()));
+                    return execute(exchange, plan.onRateLimit().get());
                 })
                 .timeout(budget, Mono.error(() -> UpstreamException.timeout(budget.toSeconds())))
                 .doOnSuccess(a -> logAnswered(exchange, a))
                 .doOnError(e -> exchange.log().warn("[SERVER -> CLIENT] failed after {} ms: {}", millisSince(exchange.startedNanos()), describe(e)));
+    }
+
+    /** One SAI call; after a 401 to a system credential that has since been rotated, once more with the new value. */
+    private Mono<SaiAnswer> execute(ChatExchange exchange, UpstreamCredential credential) {
+        return sai.execute(call(exchange, credential))
+                .onErrorResume(e -> e instanceof UpstreamException u && u.code() == ErrorCode.INVALID_API_KEY && isSystem(credential), e ->
+                        // Off the HTTP client's event loop: reloading may call the secret store.
+                        Mono.fromCallable(() -> credentials.renewed(exchange.log(), credential))
+                                .subscribeOn(Schedulers.boundedElastic())
+                                .flatMap(renewed -> renewed.map(c -> sai.execute(call(exchange, c))).orElseGet(() -> Mono.error(e))));
+    }
+
+    private static boolean isSystem(UpstreamCredential credential) {
+        return credential.kind() == CredentialKind.SYSTEM_KEY || credential.kind() == CredentialKind.SYSTEM_COOKIE;
     }
 
     private SaiCall call(ChatExchange exchange, UpstreamCredential credential) {
@@ -115,8 +144,9 @@ public class ChatCompletionService {
         for (ChatMessage m : request.messages()) {
             roles.merge(m.role(), 1, Integer::sum);
         }
-        log.info("[CLIENT -> SERVER] {} messages | roles={} | {} bytes | user key in body={}", request.messages().size(), roles,
-                bytes, request.bodyUserKey() != null);
+        log.info("[CLIENT -> SERVER] {} messages | roles={} | {} bytes | model={} | stream={} | user key in body={}",
+                request.messages().size(), roles, bytes, request.model() == null ? "default" : request.model(), request.stream(),
+                request.bodyUserKey() != null);
         if (log.isDebugEnabled()) {
             for (int i = 0; i < request.messages().size(); i++) {
                 ChatMessage m = request.messages().get(i);
@@ -126,10 +156,10 @@ public class ChatCompletionService {
     }
 
     private static void logAnswered(ChatExchange exchange, SaiAnswer answer) {
-        long millis = millisSince(exchange.startedNanos());
-        double seconds = Math.max(millis, 1) / 1000.0;
-        exchange.log().info("[SERVER -> CLIENT] answered | latency={} ms | tokens {} -> {} | {} tok/s | model={}", millis,
-                answer.promptTokens(), answer.completionTokens(), String.format(Locale.ROOT, "%.1f", answer.completionTokens() / seconds),
+        long millis = Math.max(1, millisSince(exchange.startedNanos()));
+        long tenthsPerSecond = answer.completionTokens() * 10_000 / millis; // one decimal without String.format on the hot path
+        exchange.log().info("[SERVER -> CLIENT] answered | latency={} ms | tokens {} -> {} | {}.{} tok/s | model={}", millis,
+                answer.promptTokens(), answer.completionTokens(), tenthsPerSecond / 10, tenthsPerSecond % 10,
                 answer.model() == null ? exchange.model().id() : answer.model());
     }
 

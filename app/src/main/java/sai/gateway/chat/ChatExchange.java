@@ -8,14 +8,14 @@ import sai.gateway.translate.ChatResponseMapper.Envelope;
 
 import java.util.Locale;
 
-/** Everything one accepted chat request needs after validation: nothing here is re-derived later. */
-record ChatExchange(RequestLog log,
-                    ChatRequest request,
-                    ModelChoice model,
-                    CredentialPlan credentials,
-                    byte[] saiBody,
-                    long estimatedTokens,
-                    Envelope envelope,
-                    Locale locale,
-                    long startedNanos) {
+/** Everything one accepted request (of any API surface) needs after validation: nothing here is re-derived later. */
+public record ChatExchange(RequestLog log,
+                           ChatRequest request,
+                           ModelChoice model,
+                           CredentialPlan credentials,
+                           byte[] saiBody,
+                           long estimatedTokens,
+                           Envelope envelope,
+                           Locale locale,
+                           long startedNanos) {
 }

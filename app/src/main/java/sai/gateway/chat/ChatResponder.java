@@ -1,7 +1,6 @@
 package sai.gateway.chat;
 
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import jakarta.inject.Singleton;
 import reactor.core.publisher.Flux;
@@ -15,6 +14,8 @@ import sai.gateway.error.UpstreamException;
 import sai.gateway.openai.ChatCompletionChunk;
 import sai.gateway.openai.Usage;
 import sai.gateway.sai.SaiAnswer;
+import sai.gateway.tools.AssistantReply;
+import sai.gateway.tools.ToolReplyReader;
 import sai.gateway.translate.ChatResponseMapper;
 
 import java.util.ArrayList;
@@ -31,12 +32,17 @@ public class ChatResponder {
     private final ErrorRenderer renderer;
     private final SseFrames frames;
     private final GatewayConfiguration config;
+    private final SseStreams streams;
+    private final ToolReplyReader replies;
 
-    public ChatResponder(ChatCompletionService service, ErrorRenderer renderer, SseFrames frames, GatewayConfiguration config) {
+    public ChatResponder(ChatCompletionService service, ErrorRenderer renderer, SseFrames frames, GatewayConfiguration config,
+                         SseStreams streams, ToolReplyReader replies) {
         this.service = service;
         this.renderer = renderer;
         this.frames = frames;
         this.config = config;
+        this.streams = streams;
+        this.replies = replies;
     }
 
     /** Whether {@code SAI_ERROR_STYLE=message} turns this failure into an assistant answer. */
@@ -64,7 +70,7 @@ public class ChatResponder {
     private Mono<HttpResponse<?>> complete(ChatExchange exchange) {
         return service.answer(exchange)
                 .<HttpResponse<?>>map(answer -> HttpResponse.ok(ChatResponseMapper.completion(envelopeFor(exchange, answer),
-                        answer.text(), "stop", ChatResponseMapper.usage(answer))))
+                        reply(exchange, answer), ChatResponseMapper.usage(answer))))
                 .onErrorResume(GatewayException.class::isInstance, e -> {
                     GatewayException error = (GatewayException) e;
                     return answersAsMessage(error) ? Mono.just(asMessage(exchange, error)) : Mono.error(error);
@@ -72,20 +78,26 @@ public class ChatResponder {
     }
 
     private MutableHttpResponse<?> stream(ChatExchange exchange) {
-        Mono<SaiAnswer> answer = service.answer(exchange).cache(); // one SAI call, observed by the heartbeat and the tail
-        Flux<byte[]> heartbeats = Flux.interval(config.streamHeartbeat(), config.streamHeartbeat())
-                .map(tick -> SseFrames.HEARTBEAT)
-                .takeUntilOther(answer.materialize());
         // Every chunk repeats the first chunk's id and model, as OpenAI's do; the first leaves before SAI names its model.
-        Flux<byte[]> rest = answer
-                .flatMapIterable(a -> tail(exchange, a.text(), "stop", ChatResponseMapper.usage(a)))
-                .onErrorResume(e -> Flux.fromIterable(failure(exchange, e)));
-        return sse(Flux.concat(Mono.fromCallable(() -> frames.data(ChatResponseMapper.roleChunk(exchange.envelope()))), heartbeats, rest));
+        boolean tools = exchange.request().tools().offersTools();
+        return streams.respond(Flux.from(Mono.fromCallable(() -> frames.data(ChatResponseMapper.roleChunk(exchange.envelope(), tools)))),
+                service.answer(exchange),
+                a -> tail(exchange, ChatResponseMapper.replyChunks(exchange.envelope(), reply(exchange, a)), ChatResponseMapper.usage(a)),
+                e -> failure(exchange, e));
+    }
+
+    /** SAI's text, with any tool calls the request's tools allow read out of it. */
+    private AssistantReply reply(ChatExchange exchange, SaiAnswer answer) {
+        return replies.read(exchange.log(), answer.text(), exchange.request().tools());
     }
 
     private List<byte[]> tail(ChatExchange exchange, String content, String finishReason, Usage usage) {
+        return tail(exchange, ChatResponseMapper.contentChunks(exchange.envelope(), content, finishReason), usage);
+    }
+
+    private List<byte[]> tail(ChatExchange exchange, List<ChatCompletionChunk> chunks, Usage usage) {
         List<byte[]> events = new ArrayList<>();
-        for (ChatCompletionChunk chunk : ChatResponseMapper.contentChunks(exchange.envelope(), content, finishReason)) {
+        for (ChatCompletionChunk chunk : chunks) {
             events.add(frames.data(chunk));
         }
         if (exchange.request().includeUsage()) {
@@ -115,9 +127,6 @@ public class ChatResponder {
     }
 
     private static MutableHttpResponse<?> sse(Flux<byte[]> events) {
-        return HttpResponse.ok(events)
-                .contentType(MediaType.TEXT_EVENT_STREAM_TYPE)
-                .header("Cache-Control", "no-cache")
-                .header("X-Accel-Buffering", "no");
+        return SseStreams.sse(events);
     }
 }

@@ -14,10 +14,12 @@ import java.nio.charset.StandardCharsets;
 @Singleton
 public class SseFrames {
 
-    static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
-    static final byte[] HEARTBEAT = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
+    public static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+    public static final byte[] HEARTBEAT = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LINE = "\n".getBytes(StandardCharsets.US_ASCII);
 
     private final JsonMapper json;
 
@@ -37,5 +39,17 @@ public class SseFrames {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A named event ({@code event:} line, then {@code data:}), as the Responses API streams; {@code name} is one of our event types, never client text. */
+    public byte[] event(String name, Object value) {
+        byte[] type = name.getBytes(StandardCharsets.US_ASCII);
+        byte[] data = data(value);
+        byte[] frame = new byte[EVENT.length + type.length + LINE.length + data.length];
+        System.arraycopy(EVENT, 0, frame, 0, EVENT.length);
+        System.arraycopy(type, 0, frame, EVENT.length, type.length);
+        System.arraycopy(LINE, 0, frame, EVENT.length + type.length, LINE.length);
+        System.arraycopy(data, 0, frame, EVENT.length + type.length + LINE.length, data.length);
+        return frame;
     }
 }

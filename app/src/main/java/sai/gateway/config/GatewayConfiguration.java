@@ -28,8 +28,9 @@ public record GatewayConfiguration(String locale,
         if (!errorStyle.equals("http") && !errorStyle.equals("message")) {
             throw new ConfigurationException("SAI_ERROR_STYLE must be http or message, got " + errorStyle);
         }
-        if (streamHeartbeatSeconds <= 0) {
-            throw new ConfigurationException("STREAM_HEARTBEAT_SECONDS must be a positive whole number, got " + streamHeartbeatSeconds);
+        if (streamHeartbeatSeconds < 0) {
+            throw new ConfigurationException("STREAM_HEARTBEAT_SECONDS must be a whole number of seconds (0 turns heartbeats off), got "
+                    + streamHeartbeatSeconds);
         }
     }
 
@@ -44,5 +45,10 @@ public record GatewayConfiguration(String locale,
 
     public Duration streamHeartbeat() {
         return Duration.ofSeconds(streamHeartbeatSeconds);
+    }
+
+    /** Off where nothing reaches the client before the whole answer anyway (the Lambda build: API Gateway buffers). */
+    public boolean streamHeartbeats() {
+        return streamHeartbeatSeconds > 0;
     }
 }

@@ -6,6 +6,10 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sai.gateway.observe.RequestIds;
+import sai.gateway.observe.RequestLog;
 import sai.gateway.openai.ErrorResponse;
 
 /** Renders the gateway's own failures; framework failures go through {@link OpenAiErrorResponseProcessor}. */
@@ -13,6 +17,8 @@ import sai.gateway.openai.ErrorResponse;
 @Singleton
 @Requires(classes = {GatewayException.class, ExceptionHandler.class})
 public class GatewayExceptionHandler implements ExceptionHandler<GatewayException, HttpResponse<ErrorResponse>> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayExceptionHandler.class);
 
     private final ErrorRenderer renderer;
 
@@ -22,6 +28,11 @@ public class GatewayExceptionHandler implements ExceptionHandler<GatewayExceptio
 
     @Override
     public HttpResponse<ErrorResponse> handle(HttpRequest request, GatewayException exception) {
+        if (exception instanceof InvalidRequestException) {
+            // Refused before SAI: the only trace of the request in the log. SAI failures are logged where they happen.
+            new RequestLog(LOG, RequestIds.of(request)).info("[SERVER -> CLIENT] refused {} {} | param={}",
+                    exception.code().status(), exception.messageKey(), exception.param());
+        }
         return renderer.response(exception, request);
     }
 }

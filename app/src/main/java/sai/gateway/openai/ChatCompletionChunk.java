@@ -26,6 +26,20 @@ public record ChatCompletionChunk(String id,
     }
 
     @Serdeable
-    public record Delta(@Nullable String role, @Nullable String content) {
+    public record Delta(@Nullable String role, @Nullable String content,
+                        @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonProperty("tool_calls") @Nullable List<ToolCallDelta> toolCalls) {
+
+        public Delta(@Nullable String role, @Nullable String content) {
+            this(role, content, null);
+        }
+    }
+
+    /** One piece of a streamed tool call: the first names it (id, type, name), the next ones add argument text. */
+    @Serdeable
+    public record ToolCallDelta(int index, @Nullable String id, @Nullable String type, FunctionDelta function) {
+    }
+
+    @Serdeable
+    public record FunctionDelta(@Nullable String name, @Nullable String arguments) {
     }
 }

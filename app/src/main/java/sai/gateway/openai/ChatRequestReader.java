@@ -24,7 +24,7 @@ import java.util.Set;
 public class ChatRequestReader {
 
     private static final Set<String> TEXT_PARTS = Set.of("text", "input_text", "output_text");
-    private static final Set<String> MEDIA_PARTS = Set.of("image_url", "input_image", "image", "input_audio", "audio", "file", "input_file");
+    static final Set<String> MEDIA_PARTS = Set.of("image_url", "input_image", "image", "input_audio", "audio", "file", "input_file");
 
     private static final JsonFactory STRICT_JSON = new JsonFactory();
 
@@ -43,14 +43,15 @@ public class ChatRequestReader {
             includeUsage = optionalBoolean(options.get("include_usage"), "stream_options.include_usage");
         }
         checkSamplingParameters(root);
-        return new ChatRequest(model == null || model.isBlank() ? null : model.trim(), messages, stream, includeUsage, bodyUserKey(root));
+        ToolRequest tools = ChatToolsReader.read(root);
+        return new ChatRequest(model == null || model.isBlank() ? null : model.trim(), messages, stream, includeUsage, bodyUserKey(root), tools);
     }
 
     /**
      * One pass over the bytes: Jackson's parser feeds Micronaut's tree decoder, and the same parser then
      * proves nothing follows the value ({@code {...} garbage} or two objects would otherwise be accepted).
      */
-    private static JsonNode parse(byte[] body) {
+    static JsonNode parse(byte[] body) {
         if (body == null || body.length == 0) {
             throw new InvalidRequestException(ErrorCode.INVALID_JSON, null);
         }
@@ -101,10 +102,17 @@ public class ChatRequestReader {
         Role role = Role.fromWire(roleNode.getStringValue())
                 .orElseThrow(() -> InvalidRequestException.keyed(ErrorCode.INVALID_VALUE, "invalid_role", path + ".role",
                         path + ".role", printable(roleNode.getStringValue())));
-        return new ChatMessage(role, content(node.get("content"), role, path + ".content"));
+        String content = content(node.get("content"), role, path + ".content");
+        if (role == Role.ASSISTANT) {
+            return new ChatMessage(role, content, ChatToolsReader.calls(node.get("tool_calls"), path + ".tool_calls"), null);
+        }
+        if (role == Role.TOOL) {
+            return new ChatMessage(role, content, List.of(), optionalString(node, "tool_call_id", path + ".tool_call_id"));
+        }
+        return new ChatMessage(role, content);
     }
 
-    private static String content(@Nullable JsonNode node, Role role, String path) {
+    static String content(@Nullable JsonNode node, Role role, String path) {
         if (node == null || node.isNull()) {
             // An assistant turn that only called tools has no text; every other role must say something.
             if (role == Role.ASSISTANT) {
@@ -133,7 +141,7 @@ public class ChatRequestReader {
         return text.toString();
     }
 
-    private static String part(JsonNode part, String path) {
+    static String part(JsonNode part, String path) {
         if (part.isString()) {
             return part.getStringValue();
         }
@@ -180,7 +188,7 @@ public class ChatRequestReader {
         range(root, "max_completion_tokens", 1, Integer.MAX_VALUE);
     }
 
-    private static void range(JsonNode root, String name, double min, double max) {
+    static void range(JsonNode root, String name, double min, double max) {
         JsonNode node = root.get(name);
         if (node == null || node.isNull()) {
             return;
@@ -200,7 +208,7 @@ public class ChatRequestReader {
     }
 
     @Nullable
-    private static String bodyUserKey(JsonNode root) {
+    static String bodyUserKey(JsonNode root) {
         JsonNode params = root.get("litellm_params");
         if (params == null || params.isNull()) {
             return null;
@@ -222,18 +230,24 @@ public class ChatRequestReader {
     }
 
     @Nullable
-    private static String optionalString(JsonNode root, String name) {
-        JsonNode node = root.get(name);
+    static String optionalString(JsonNode root, String name) {
+        return optionalString(root, name, name);
+    }
+
+    /** {@code path} names the field in the error, for fields below the top level. */
+    @Nullable
+    static String optionalString(JsonNode parent, String name, String path) {
+        JsonNode node = parent.get(name);
         if (node == null || node.isNull()) {
             return null;
         }
         if (!node.isString()) {
-            throw invalidType(name, "string", node);
+            throw invalidType(path, "string", node);
         }
         return node.getStringValue();
     }
 
-    private static boolean optionalBoolean(@Nullable JsonNode node, String name) {
+    static boolean optionalBoolean(@Nullable JsonNode node, String name) {
         if (node == null || node.isNull()) {
             return false;
         }
@@ -243,18 +257,18 @@ public class ChatRequestReader {
         return node.getBooleanValue();
     }
 
-    private static void requireObject(JsonNode node, String path) {
+    static void requireObject(JsonNode node, String path) {
         if (node == null || !node.isObject()) {
             throw invalidType(path, "object", node);
         }
     }
 
-    private static InvalidRequestException invalidType(String path, String expected, @Nullable JsonNode actual) {
+    static InvalidRequestException invalidType(String path, String expected, @Nullable JsonNode actual) {
         return new InvalidRequestException(ErrorCode.INVALID_TYPE, path, path, expected, JsonKind.of(actual));
     }
 
     /** Echoes a client value back only in a short, single-line form. */
-    private static String printable(String value) {
+    static String printable(String value) {
         String oneLine = value.replaceAll("\\p{Cntrl}", "?");
         return oneLine.length() > 40 ? oneLine.substring(0, 40) + "..." : oneLine;
     }

@@ -85,7 +85,7 @@ public class SaiClient {
 
     private SaiAnswer classify(RequestLog log, SaiCall call, HttpResponse<String> response, long started) {
         String body = response.getBody(String.class).orElse(null);
-        log.info("[SAI -> SERVER] HTTP {} | {} ms | {} chars", response.code(), millisSince(started), body == null ? 0 : body.length());
+        log.debug("[SAI -> SERVER] HTTP {} | {} ms | {} chars", response.code(), millisSince(started), body == null ? 0 : body.length());
         return SaiResponseClassifier.classify(response.code(), body, name -> response.getHeaders().get(name), call.credential().kind());
     }
 

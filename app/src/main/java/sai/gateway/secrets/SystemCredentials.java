@@ -1,58 +1,60 @@
 package sai.gateway.secrets;
 
+import io.micronaut.context.annotation.Value;
 import io.micronaut.context.exceptions.ConfigurationException;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The gateway's own credentials: the system SAI key and cookie (upstream, gateway to SAI) and the
- * gateway access keys (client, caller to gateway). Resolved once at startup.
+ * gateway access keys (client, caller to gateway). Read from the {@link SecretSource} on every call,
+ * so rotated values reach the next request; checked once at startup.
  */
 @Singleton
 public final class SystemCredentials {
 
-    private final Optional<Secret> saiKey;
-    private final Optional<Secret> saiCookie;
-    private final List<Secret> gatewayApiKeys;
+    private final SecretSource source;
 
-    public SystemCredentials(SecretsConfiguration config) {
-        this.saiKey = SecretValueReader.read(config.saiKey(), config.saiKeyFile(), "SAI_KEY").map(Secret::of);
-        this.saiCookie = SecretValueReader.read(config.saiCookie(), config.saiCookieFile(), "SAI_COOKIE").map(Secret::of);
-        if (saiKey.isEmpty() && saiCookie.isEmpty()) {
-            throw new ConfigurationException("Set SAI_KEY or SAI_COOKIE (or SAI_KEY_FILE / SAI_COOKIE_FILE): "
-                    + "the gateway needs at least one system credential for SAI");
+    @Inject
+    public SystemCredentials(SecretSource source, @Value("${secrets.require-gateway-api-keys:false}") boolean requireGatewayApiKeys) {
+        this.source = source;
+        if (source instanceof EnvironmentSecretSource environment) {
+            environment.requireInUse();
         }
-        this.gatewayApiKeys = SecretValueReader.read(config.gatewayApiKeys(), config.gatewayApiKeysFile(), "GATEWAY_API_KEYS")
-                .map(SystemCredentials::splitKeys)
-                .orElse(List.of());
+        if (requireGatewayApiKeys && source.gatewayApiKeys().isEmpty()) {
+            throw new ConfigurationException("GATEWAY_REQUIRE_API_KEYS is true but no access key is set: set GATEWAY_API_KEYS"
+                    + " (with SAI_SECRET_ID, the secret's GATEWAY_API_KEYS field); " + source.describe() + " had none");
+        }
     }
 
-    private static List<Secret> splitKeys(String csv) {
-        return Arrays.stream(csv.split("[,\\n]"))
-                .map(String::strip)
-                .filter(s -> !s.isEmpty())
-                .map(Secret::of)
-                .toList();
+    /** The container's way: environment variables and {@code /run/secrets} files. */
+    public SystemCredentials(SecretsConfiguration config) {
+        this(new EnvironmentSecretSource(config), false);
     }
 
     public Optional<Secret> saiKey() {
-        return saiKey;
+        return source.saiKey();
     }
 
     public Optional<Secret> saiCookie() {
-        return saiCookie;
+        return source.saiCookie();
     }
 
     public List<Secret> gatewayApiKeys() {
-        return gatewayApiKeys;
+        return source.gatewayApiKeys();
+    }
+
+    /** SAI refused a system credential; true when the source now holds different values (it was rotated). */
+    public boolean reloadAfterRejection() {
+        return source.reloadAfterRejection();
     }
 
     @Override
     public String toString() {
-        return "SystemCredentials[saiKey=" + saiKey.isPresent() + ", saiCookie=" + saiCookie.isPresent()
-                + ", gatewayApiKeys=" + gatewayApiKeys.size() + "]";
+        return "SystemCredentials[saiKey=" + saiKey().isPresent() + ", saiCookie=" + saiCookie().isPresent()
+                + ", gatewayApiKeys=" + gatewayApiKeys().size() + ", from " + source.describe() + "]";
     }
 }

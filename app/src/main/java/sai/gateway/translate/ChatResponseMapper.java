@@ -2,8 +2,10 @@ package sai.gateway.translate;
 
 import sai.gateway.openai.ChatCompletion;
 import sai.gateway.openai.ChatCompletionChunk;
+import sai.gateway.openai.ToolCall;
 import sai.gateway.openai.Usage;
 import sai.gateway.sai.SaiAnswer;
+import sai.gateway.tools.AssistantReply;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +30,20 @@ public final class ChatResponseMapper {
                 usage);
     }
 
+    /** An answer read for tool calls: {@code content} null unless the model also wrote text, {@code finish_reason} {@code tool_calls}. */
+    public static ChatCompletion completion(Envelope envelope, AssistantReply reply, Usage usage) {
+        if (!reply.hasCalls()) {
+            return completion(envelope, reply.content(), "stop", usage);
+        }
+        List<ChatCompletion.ToolCall> calls = reply.calls().stream()
+                .map(c -> ChatCompletion.ToolCall.function(c.id(), c.name(), c.arguments()))
+                .toList();
+        return new ChatCompletion(envelope.id(), ChatCompletion.OBJECT, envelope.created(), envelope.model(),
+                List.of(new ChatCompletion.Choice(0, new ChatCompletion.Message(ASSISTANT, reply.content(), null, calls), null,
+                        reply.finishReason())),
+                usage);
+    }
+
     public static Usage usage(SaiAnswer answer) {
         return Usage.of(answer.promptTokens(), answer.completionTokens());
     }
@@ -35,6 +51,42 @@ public final class ChatResponseMapper {
     /** The chunk sent before SAI answers: it tells the client the assistant is speaking. */
     public static ChatCompletionChunk roleChunk(Envelope envelope) {
         return chunk(envelope, new ChatCompletionChunk.Delta(ASSISTANT, ""), null);
+    }
+
+    /** With tools offered the answer may be calls only, whose message content is null: the role chunk then carries no content. */
+    public static ChatCompletionChunk roleChunk(Envelope envelope, boolean toolsOffered) {
+        return toolsOffered ? chunk(envelope, new ChatCompletionChunk.Delta(ASSISTANT, null), null) : roleChunk(envelope);
+    }
+
+    /**
+     * The text pieces (if the model wrote text), then each tool call as OpenAI streams one (index, id, type
+     * and name first, then the arguments in pieces), then the chunk with the finish reason.
+     */
+    public static List<ChatCompletionChunk> replyChunks(Envelope envelope, AssistantReply reply) {
+        if (!reply.hasCalls()) {
+            return contentChunks(envelope, reply.content(), "stop");
+        }
+        List<ChatCompletionChunk> chunks = new ArrayList<>();
+        if (reply.content() != null) {
+            for (String piece : split(reply.content())) {
+                chunks.add(chunk(envelope, new ChatCompletionChunk.Delta(null, piece), null));
+            }
+        }
+        for (int i = 0; i < reply.calls().size(); i++) {
+            ToolCall call = reply.calls().get(i);
+            chunks.add(toolChunk(envelope, new ChatCompletionChunk.ToolCallDelta(i, call.id(), "function",
+                    new ChatCompletionChunk.FunctionDelta(call.name(), ""))));
+            for (String piece : split(call.arguments())) {
+                chunks.add(toolChunk(envelope, new ChatCompletionChunk.ToolCallDelta(i, null, null,
+                        new ChatCompletionChunk.FunctionDelta(null, piece))));
+            }
+        }
+        chunks.add(chunk(envelope, new ChatCompletionChunk.Delta(null, null), reply.finishReason()));
+        return chunks;
+    }
+
+    private static ChatCompletionChunk toolChunk(Envelope envelope, ChatCompletionChunk.ToolCallDelta call) {
+        return chunk(envelope, new ChatCompletionChunk.Delta(null, null, List.of(call)), null);
     }
 
     /** The content pieces, then the chunk with the finish reason. */
@@ -58,7 +110,7 @@ public final class ChatResponseMapper {
     }
 
     /** Cuts on code point boundaries so no chunk carries half a surrogate pair. */
-    static List<String> split(String text) {
+    public static List<String> split(String text) {
         List<String> pieces = new ArrayList<>();
         int start = 0;
         while (start < text.length()) {

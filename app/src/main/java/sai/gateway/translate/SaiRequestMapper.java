@@ -1,5 +1,6 @@
 package sai.gateway.translate;
 
+import io.micronaut.core.annotation.Nullable;
 import sai.gateway.openai.ChatMessage;
 import sai.gateway.openai.Role;
 import sai.gateway.sai.SaiExecuteRequest;
@@ -23,6 +24,14 @@ public final class SaiRequestMapper {
     }
 
     public static Mapped map(List<ChatMessage> messages, long nowMillis) {
+        return map(messages, null, null, nowMillis);
+    }
+
+    /**
+     * With tools: {@code toolInstruction} is appended to the system prompt (after a blank line) and
+     * {@code toolsJson} becomes {@code inputs.tools}; the instruction counts toward the context budget.
+     */
+    public static Mapped map(List<ChatMessage> messages, @Nullable String toolInstruction, @Nullable String toolsJson, long nowMillis) {
         int unwrapped = 0;
         List<ChatMessage> plain = new ArrayList<>(messages.size());
         for (ChatMessage m : messages) {
@@ -45,6 +54,9 @@ public final class SaiRequestMapper {
             system.append(plain.get(first).content());
             first++;
         }
+        if (toolInstruction != null) {
+            system.append(system.length() > 0 ? "\n\n" : "").append(toolInstruction);
+        }
 
         String user = "";
         long characters = system.length();
@@ -59,7 +71,7 @@ public final class SaiRequestMapper {
         }
 
         long tokens = ContextBudget.estimateTokens(characters);
-        SaiExecuteRequest body = new SaiExecuteRequest(new SaiExecuteRequest.Inputs(system.toString(), user, null),
+        SaiExecuteRequest body = new SaiExecuteRequest(new SaiExecuteRequest.Inputs(system.toString(), user, toolsJson),
                 chat.isEmpty() ? null : chat);
         return new Mapped(body, characters, tokens, unwrapped);
     }

@@ -5,6 +5,7 @@ import sai.gateway.error.ErrorCode;
 import sai.gateway.error.InvalidRequestException;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -43,15 +44,16 @@ class ChatRequestReaderTest {
     void assistantWithNullOrMissingContentIsAnEmptyTurn() {
         ChatRequest request = read("{\"messages\":["
                 + "{\"role\":\"user\",\"content\":\"call the tool\"},"
-                + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c1\",\"type\":\"function\"}]},"
+                + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c1\",\"type\":\"function\","
+                + "\"function\":{\"name\":\"add\",\"arguments\":\"{\\\"a\\\":40}\"}}]},"
                 + "{\"role\":\"assistant\"},"
                 + "{\"role\":\"tool\",\"tool_call_id\":\"c1\",\"content\":\"42\"}]}");
 
         assertThat(request.messages()).containsExactly(
                 new ChatMessage(Role.USER, "call the tool"),
+                new ChatMessage(Role.ASSISTANT, "", List.of(new ToolCall("c1", ToolKind.FUNCTION, "add", null, "{\"a\":40}")), null),
                 new ChatMessage(Role.ASSISTANT, ""),
-                new ChatMessage(Role.ASSISTANT, ""),
-                new ChatMessage(Role.TOOL, "42"));
+                new ChatMessage(Role.TOOL, "42", List.of(), "c1"));
     }
 
     @Test

@@ -89,7 +89,7 @@ class SaiContractTest extends SaiFakeTest {
                  "chatMessages": [
                    {"content": "What is the weather?", "role": "user", "id": %d},
                    {"content": "Let me check.", "role": "assistant", "id": %d},
-                   {"content": "Sunny, 21C", "role": "tool", "id": %d},
+                   {"content": "[tool result for call_1]\\nSunny, 21C", "role": "tool", "id": %d},
                    {"content": "Summarise it.", "role": "user", "id": %d}
                  ]}""".formatted(firstId, firstId + 1, firstId + 2, firstId + 3)));
     }

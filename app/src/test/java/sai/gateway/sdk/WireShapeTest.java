@@ -177,7 +177,7 @@ class WireShapeTest extends SaiFakeTest {
     @Test
     void unknownUrlIsA404InTheSpecShape() {
         OpenAiErrors.assertError(get("/v1/nope"), 404, "invalid_request_error", "unknown_url", null);
-        OpenAiErrors.assertError(postJson("/v1/completions", chat("Hola")), 404, "invalid_request_error", "unknown_url", null);
+        OpenAiErrors.assertError(postJson("/v1/embeddings", chat("Hola")), 404, "invalid_request_error", "unknown_url", null);
         assertThat(saiRequests()).isEmpty();
     }
 

@@ -1,0 +1,105 @@
+package sai.gateway.lambda;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import sai.gateway.testing.Json;
+import sai.gateway.testing.SaiCalls;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The deployable jar itself: what it holds, and a cold start of it in a fresh JVM (ColdStartProbe:
+ * the handler's real init, every singleton created, then one API Gateway event) against WireMock as SAI.
+ * Timings are printed for the record, never asserted.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LambdaJarIT {
+
+    private final Path jar = Path.of(System.getProperty("lambda.jar", "target/function-lambda-0.1.0.jar"));
+    private WireMockServer sai;
+
+    @BeforeAll
+    void start() {
+        sai = LambdaFixture.startSai();
+    }
+
+    @AfterAll
+    void stop() {
+        sai.stop();
+    }
+
+    @Test
+    void holdsTheHandlersAndTheLambdaLoggingButNoNettyServer() throws IOException {
+        try (JarFile built = new JarFile(jar.toFile())) {
+            assertThat(built.stream().map(e -> e.getName()).filter(n -> n.startsWith("io/micronaut/http/server/netty/")))
+                    .as("micronaut-http-server-netty classes").isEmpty();
+            assertThat(built.getEntry("io/micronaut/function/aws/proxy/payload1/ApiGatewayProxyRequestEventFunction.class")).isNotNull();
+            assertThat(built.getEntry("sai/gateway/lambda/HttpApiFunction.class")).isNotNull();
+            assertThat(built.getEntry("sai/gateway/chat/ChatCompletionsController.class")).isNotNull();
+            assertThat(built.getEntry("application-lambda.yml")).isNotNull();
+            String logback = new String(built.getInputStream(built.getEntry("logback.xml")).readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(logback).as("this module's logback.xml, not the container's").doesNotContain("AsyncAppender", "sai_handler.log");
+        }
+    }
+
+    @Test
+    void aFreshJvmAnswersItsFirstChatEvent() throws Exception {
+        sai.stubFor(post(urlPathEqualTo(LambdaFixture.EXECUTE_PATH)).willReturn(aResponse().withStatus(200)
+                .withHeader("prompttokens", "3").withHeader("completiontokens", "2").withBody("warm enough")));
+
+        ProbeRun run = probe("chat");
+
+        assertThat(run.exitCode).as(run.output).isZero();
+        assertThat(Json.parse(run.timings).path("status").asInt()).isEqualTo(200);
+        SaiCalls.assertApiKey(SaiCalls.single(sai.findAll(postRequestedFor(urlPathEqualTo(LambdaFixture.EXECUTE_PATH)))),
+                LambdaFixture.SYSTEM_KEY);
+        System.out.println("[cold start, chat] " + run.timings);
+    }
+
+    @Test
+    void initStopsWithAMessageNamingTheMissingVariable() throws Exception {
+        ProbeRun run = probe("models", "SAI_URL", "");
+
+        assertThat(run.exitCode).isNotZero();
+        assertThat(run.output).contains("SAI_URL is required");
+    }
+
+    private ProbeRun probe(String kind, String... overrides) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString(), kind));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("SAI_URL", sai.baseUrl());
+        builder.environment().put("SAI_TEMPLATE_ID", LambdaFixture.TEMPLATE_ID);
+        builder.environment().put("SAI_KEY", LambdaFixture.SYSTEM_KEY);
+        builder.environment().remove("SAI_SECRET_ID");
+        for (int i = 0; i < overrides.length; i += 2) {
+            builder.environment().put(overrides[i], overrides[i + 1]);
+        }
+        Process process = builder.start();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        String text = new String(output, StandardCharsets.UTF_8);
+        String timings = text.lines().filter(l -> l.startsWith("{\"probe\":\"cold-start\"")).findFirst().orElse("{}");
+        return new ProbeRun(process.exitValue(), text, timings);
+    }
+
+    private record ProbeRun(int exitCode, String output, String timings) {
+    }
+}
