@@ -22,6 +22,8 @@ SKIP_PORTKEY=${SKIP_PORTKEY:-0}
 SKIP_INSTALL=${SKIP_INSTALL:-0}          # 1: do not apt-get/npm install anything
 SKIP_BUILD=${SKIP_BUILD:-0}              # 1: use the jar already in app/target
 GATEWAY_JAR=${GATEWAY_JAR:-}             # a jar to use instead of building
+LAMBDA_JAR=${LAMBDA_JAR:-}               # the function-lambda jar to probe instead of building it
+LAMBDA_RUNS=${LAMBDA_RUNS:-10}           # fresh JVMs for the Lambda cold start (0: skip)
 # The production flags the README recommends for a small footprint: serial GC and a 128 MB heap
 # (the live set is ~20 MB), capped direct memory, thread stacks and code cache.
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:-"-XX:+UseSerialGC -Xmx128m -Xss512k -XX:MaxDirectMemorySize=64m -XX:ReservedCodeCacheSize=48m"}
@@ -339,6 +341,25 @@ DIRTY=""
 [[ -n $(git -C "$REPO" status --porcelain --untracked-files=no 2>/dev/null) ]] && DIRTY="+dirty"
 DATE=$(date +%Y-%m-%d)
 META=$TMP/meta.tsv
+
+# ---------------------------------------------------------------- Lambda cold start (nginx stub still up)
+if [[ $LAMBDA_RUNS -gt 0 && -d $REPO/function-lambda ]]; then
+    if [[ -z $LAMBDA_JAR ]]; then
+        LAMBDA_JAR=$REPO/function-lambda/target/function-lambda-0.1.0.jar
+        if [[ $SKIP_BUILD != 1 ]]; then
+            log "building the Lambda jar (./mvnw -B -q -pl function-lambda -am package -DskipTests)"
+            (cd "$REPO" && ./mvnw -B -q -pl function-lambda -am package -DskipTests)
+        fi
+    fi
+    log "Lambda cold start: $LAMBDA_RUNS fresh JVMs"
+    python3 "$LIB/coldstart.py" "$LAMBDA_JAR" "$STUB_PORT" "$LAMBDA_RUNS" >"$TMP/coldstart.notes"
+    sed 's/^note\t/  /' "$TMP/coldstart.notes"
+elif [[ -d $REPO/function-lambda ]]; then
+    printf 'note\tLambda cold start: not measured (LAMBDA_RUNS=0)\n' >"$TMP/coldstart.notes"
+else
+    printf 'note\tLambda cold start: skipped until the function-lambda module exists\n' >"$TMP/coldstart.notes"
+fi
+
 {
     printf 'date\t%s\n' "$(date '+%Y-%m-%d %H:%M %Z')"
     printf 'commit\t%s%s\n' "$COMMIT" "$DIRTY"
@@ -369,17 +390,8 @@ META=$TMP/meta.tsv
             "$(grep -ciE 'error|exception' "$TMP/portkey.out" || true)"
         if [[ -n $PORTKEY_HONO_NODE_SERVER ]]; then printf 'note\tPortkey runs with @hono/node-server pinned to %s: with the version npm picks (1.19) it fails every streaming request with `TypeError: immutable` (Portkey-AI/gateway issues 1389 and 1550)\n' "$PORTKEY_HONO_NODE_SERVER"; fi
     fi
-    if [[ -d $REPO/function-lambda ]]; then
-        printf 'note\tLambda cold start: function-lambda exists, but bench/run.sh does not measure it yet\n'
-    else
-        printf 'note\tLambda cold start: skipped until the function-lambda module exists\n'
-    fi
+    cat "$TMP/coldstart.notes"
 } >"$META"
-if [[ -d $REPO/function-lambda ]]; then
-    log "Lambda cold start: function-lambda exists, but bench/run.sh does not measure it yet"
-else
-    log "Lambda cold start: skipped until the function-lambda module exists"
-fi
 
 mkdir -p "$RESULTS_DIR"
 name=$DATE-$COMMIT

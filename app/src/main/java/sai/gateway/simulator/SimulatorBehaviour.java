@@ -24,6 +24,7 @@ class SimulatorBehaviour {
     static final String MARKER_INTERNAL_ERROR = "[sim:500]";
     static final String MARKER_UNAVAILABLE = "[sim:503]";
     static final String MARKER_EMPTY = "[sim:empty]";
+    static final String TOOL_RESULT_PREFIX = "[SAI simulator] Tool result received: ";
     static final int MAX_SLOW_SECONDS = 600;
 
     static final String DEFAULT_MODEL = "sai-simulator-default";
@@ -33,11 +34,14 @@ class SimulatorBehaviour {
 
     // Lenient inside the brackets so a typo such as [sim:slow=abc] is refused instead of silently ignored.
     private static final Pattern SLOW = Pattern.compile("\\[sim:slow=([^\\]]*)]");
+    private static final Pattern TOOL = Pattern.compile("\\[sim:tool=([^\\]]*)]");
 
     private final SimulatorRequestParser parser;
+    private final SimulatorToolCall toolCall;
 
-    SimulatorBehaviour(SimulatorRequestParser parser) {
+    SimulatorBehaviour(SimulatorRequestParser parser, SimulatorToolCall toolCall) {
         this.parser = parser;
+        this.toolCall = toolCall;
     }
 
     /** Credential triggers come before the body is even read, as they would on a real server. */
@@ -79,6 +83,14 @@ class SimulatorBehaviour {
     }
 
     private String answerText(SimulatorRequest request) {
+        Matcher tool = TOOL.matcher(request.user());
+        if (tool.find()) {
+            // The marker stays in the last user message for the whole exchange: once the result is back, answer it.
+            if ("tool".equals(request.lastChatRole())) {
+                return TOOL_RESULT_PREFIX + request.chatContents().get(request.chatContents().size() - 1);
+            }
+            return toolCall.answer(tool.group(1).trim(), request.tools());
+        }
         String text = ANSWER_PREFIX + request.user();
         if (request.tools() == null) {
             return text;

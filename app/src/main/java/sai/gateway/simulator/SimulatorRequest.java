@@ -11,8 +11,9 @@ import java.util.List;
  * @param user             {@code inputs.user}
  * @param tools            {@code inputs.tools}, the client's tools as a JSON string, or null
  * @param chatContents     the {@code content} of every {@code chatMessages} entry, in order
+ * @param lastChatRole     the {@code role} of the last {@code chatMessages} entry, or null without history
  */
-record SimulatorRequest(String system, String user, @Nullable String tools, List<String> chatContents) {
+record SimulatorRequest(String system, String user, @Nullable String tools, List<String> chatContents, @Nullable String lastChatRole) {
 
     SimulatorRequest {
         chatContents = List.copyOf(chatContents);

@@ -45,7 +45,8 @@ class SimulatorRequestParser {
         }
         String system = optionalString(inputs, "system", "inputs.system");
         String tools = optionalString(inputs, "tools", "inputs.tools (the tools array serialised as a JSON string)");
-        return new SimulatorRequest(system == null ? "" : system, user, tools, chatContents(root.get("chatMessages")));
+        return new SimulatorRequest(system == null ? "" : system, user, tools, chatContents(root.get("chatMessages")),
+                lastChatRole(root.get("chatMessages")));
     }
 
     private static List<String> chatContents(@Nullable JsonNode messages) {
@@ -66,6 +67,16 @@ class SimulatorRequestParser {
             index++;
         }
         return contents;
+    }
+
+    /** Already validated by {@link #chatContents}; a role that is not a string counts as none. */
+    @Nullable
+    private static String lastChatRole(@Nullable JsonNode messages) {
+        if (messages == null || !messages.isArray() || messages.size() == 0) {
+            return null;
+        }
+        JsonNode role = messages.get(messages.size() - 1).get("role");
+        return role != null && role.isString() ? role.getStringValue() : null;
     }
 
     @Nullable

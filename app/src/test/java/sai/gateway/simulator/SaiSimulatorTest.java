@@ -12,6 +12,7 @@ import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+import sai.gateway.testing.Json;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -214,6 +215,49 @@ class SaiSimulatorTest {
         HttpClientResponseException e = callFailing(withKey(minimal("[sim:slow=601]"), "any-key"));
 
         assertThat(e.code()).isEqualTo(400);
+    }
+
+    // --- tool calls ---------------------------------------------------------------------------------
+
+    private static final String WEATHER_TOOLS = """
+            [{"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object",
+              "properties": {"city": {"type": "string"}, "days": {"type": "integer"}, "units": {"type": "string"}}, "required": ["city", "days"]}}},
+             {"type": "custom", "custom": {"name": "apply_patch"}}]""";
+
+    private static String withTools(String user, String chatMessages) {
+        return "{\"inputs\":{\"system\":\"\",\"user\":" + Json.quote(user) + ",\"tools\":" + Json.quote(WEATHER_TOOLS) + "},"
+                + "\"chatMessages\":" + chatMessages + "}";
+    }
+
+    @Test
+    void answersTheToolMarkerWithACallToThatTool() {
+        String user = "weather please [sim:tool=get_weather]";
+
+        HttpResponse<String> response = call(withKey(withTools(user, "[{\"content\":" + Json.quote(user) + ",\"role\":\"user\",\"id\":1}]"),
+                "any-key"));
+
+        assertThat(response.code()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("{\"tool_calls\":[{\"name\":\"get_weather\",\"arguments\":{\"city\":\"sim\",\"days\":1}}]}");
+    }
+
+    @Test
+    void givesACustomToolAPlaceholderInputAndAnUnknownToolNoArguments() {
+        assertThat(call(withKey(withTools("[sim:tool=apply_patch]", "[]"), "any-key")).body())
+                .isEqualTo("{\"tool_calls\":[{\"name\":\"apply_patch\",\"input\":\"sim\"}]}");
+        assertThat(call(withKey(minimal("[sim:tool=rm_rf]"), "any-key")).body())
+                .isEqualTo("{\"tool_calls\":[{\"name\":\"rm_rf\",\"arguments\":{}}]}");
+    }
+
+    @Test
+    void answersTheToolResultOnceItIsBack() {
+        String user = "[sim:tool=get_weather]";
+        String history = "[{\"content\":" + Json.quote(user) + ",\"role\":\"user\",\"id\":1},"
+                + "{\"content\":\"{\\\"tool_calls\\\":[]}\",\"role\":\"assistant\",\"id\":2},"
+                + "{\"content\":\"[tool result for call_1 (get_weather)]\\nSunny\",\"role\":\"tool\",\"id\":3}]";
+
+        HttpResponse<String> response = call(withKey(withTools(user, history), "any-key"));
+
+        assertThat(response.body()).isEqualTo("[SAI simulator] Tool result received: [tool result for call_1 (get_weather)]\nSunny");
     }
 
     // --- configuration ------------------------------------------------------------------------------
