@@ -348,11 +348,18 @@ if [[ $LAMBDA_RUNS -gt 0 && -d $REPO/function-lambda ]]; then
         LAMBDA_JAR=$REPO/function-lambda/target/function-lambda-0.1.0.jar
         if [[ $SKIP_BUILD != 1 ]]; then
             log "building the Lambda jar (./mvnw -B -q -pl function-lambda -am package -DskipTests)"
-            (cd "$REPO" && ./mvnw -B -q -pl function-lambda -am package -DskipTests)
+            # A failed build must not throw away the load results measured above.
+            (cd "$REPO" && ./mvnw -B -q -pl function-lambda -am package -DskipTests) >"$TMP/lambda-build.out" 2>&1 \
+                || log "Lambda build failed (see $TMP/lambda-build.out); cold start not measured"
         fi
     fi
-    log "Lambda cold start: $LAMBDA_RUNS fresh JVMs"
-    python3 "$LIB/coldstart.py" "$LAMBDA_JAR" "$STUB_PORT" "$LAMBDA_RUNS" >"$TMP/coldstart.notes"
+    if [[ -f $LAMBDA_JAR ]]; then
+        log "Lambda cold start: $LAMBDA_RUNS fresh JVMs"
+        python3 "$LIB/coldstart.py" "$LAMBDA_JAR" "$STUB_PORT" "$LAMBDA_RUNS" >"$TMP/coldstart.notes" \
+            || printf 'note\tLambda cold start: the probe failed\n' >"$TMP/coldstart.notes"
+    else
+        printf 'note\tLambda cold start: no jar at %s\n' "$LAMBDA_JAR" >"$TMP/coldstart.notes"
+    fi
     sed 's/^note\t/  /' "$TMP/coldstart.notes"
 elif [[ -d $REPO/function-lambda ]]; then
     printf 'note\tLambda cold start: not measured (LAMBDA_RUNS=0)\n' >"$TMP/coldstart.notes"
