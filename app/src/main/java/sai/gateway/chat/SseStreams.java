@@ -30,8 +30,24 @@ public class SseStreams {
         Flux<byte[]> heartbeats = !config.streamHeartbeats() ? Flux.empty() : Flux.interval(config.streamHeartbeat(), config.streamHeartbeat())
                 .map(tick -> SseFrames.HEARTBEAT)
                 .takeUntilOther(once.materialize());
-        Flux<byte[]> rest = once.flatMapIterable(onAnswer).onErrorResume(e -> Flux.fromIterable(onFailure.apply(e)));
+        // The answer's events leave in one write: SAI delivers the whole text at once, and one write per
+        // event would only add syscalls and flushes.
+        Mono<byte[]> rest = once.map(a -> join(onAnswer.apply(a))).onErrorResume(e -> Mono.just(join(onFailure.apply(e))));
         return sse(Flux.concat(opening, heartbeats, rest));
+    }
+
+    static byte[] join(Iterable<byte[]> events) {
+        int size = 0;
+        for (byte[] event : events) {
+            size += event.length;
+        }
+        byte[] all = new byte[size];
+        int at = 0;
+        for (byte[] event : events) {
+            System.arraycopy(event, 0, all, at, event.length);
+            at += event.length;
+        }
+        return all;
     }
 
     public static MutableHttpResponse<?> sse(Flux<byte[]> events) {
