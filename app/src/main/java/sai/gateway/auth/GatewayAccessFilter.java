@@ -64,7 +64,7 @@ public class GatewayAccessFilter implements Ordered {
     }
 
     @Nullable
-    private static String bearerToken(@Nullable String header) {
+    static String bearerToken(@Nullable String header) {
         if (header == null || header.length() <= BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return null;
         }

@@ -1,6 +1,8 @@
 package sai.gateway.chat;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -15,8 +17,13 @@ import sai.gateway.config.SaiConfiguration;
 import sai.gateway.error.ErrorCode;
 import sai.gateway.error.GatewayException;
 import sai.gateway.error.UpstreamException;
+import sai.gateway.limits.ClientLimits;
 import sai.gateway.models.ModelCatalog;
+import sai.gateway.observe.ExchangeStats;
+import sai.gateway.observe.GatewayMetrics;
+import sai.gateway.observe.RequestIds;
 import sai.gateway.observe.RequestLog;
+import sai.gateway.observe.Tracing;
 import sai.gateway.openai.ChatMessage;
 import sai.gateway.openai.ChatRequest;
 import sai.gateway.openai.ChatRequestReader;
@@ -34,6 +41,10 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import sai.gateway.openai.Role;
 
 /**
@@ -45,6 +56,7 @@ public class ChatCompletionService {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChatCompletionService.class);
     private static final int PREVIEW_CHARS = 100;
+    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
     private final ChatRequestReader reader;
     private final ModelCatalog models;
@@ -53,9 +65,16 @@ public class ChatCompletionService {
     private final JsonMapper json;
     private final SaiConfiguration config;
     private final ToolPrompt toolPrompt;
+    private final GatewayMetrics metrics;
+    private final ClientLimits limits;
+    private final Tracing tracing;
 
     public ChatCompletionService(ChatRequestReader reader, ModelCatalog models, CredentialResolver credentials,
-                                 SaiClient sai, JsonMapper json, SaiConfiguration config, ToolPrompt toolPrompt) {
+                                 SaiClient sai, JsonMapper json, SaiConfiguration config, ToolPrompt toolPrompt,
+                                 GatewayMetrics metrics, ClientLimits limits, Tracing tracing) {
+        this.metrics = metrics;
+        this.limits = limits;
+        this.tracing = tracing;
         this.reader = reader;
         this.models = models;
         this.credentials = credentials;
@@ -66,21 +85,23 @@ public class ChatCompletionService {
     }
 
     /** Parses, validates and translates; throws a {@code GatewayException} for anything SAI must not see. */
-    ChatExchange prepare(String requestId, byte[] body, @Nullable String headerUserKey, Locale locale) {
+    ChatExchange prepare(HttpRequest<?> httpRequest, byte[] body, @Nullable String headerUserKey, Locale locale) {
         long started = System.nanoTime();
-        return prepare(requestId, reader.read(body), body.length, "chatcmpl-", headerUserKey, locale, started);
+        return prepare(httpRequest, reader.read(body), body.length, "chatcmpl-", headerUserKey, locale, started);
     }
 
     /**
      * The same path for the other API surfaces (Responses API, legacy completions) once they have read their
      * body into a chat request; {@code idPrefix} starts the id of the answer's envelope.
      */
-    public ChatExchange prepare(String requestId, ChatRequest request, int bodyBytes, String idPrefix, @Nullable String headerUserKey,
+    public ChatExchange prepare(HttpRequest<?> httpRequest, ChatRequest request, int bodyBytes, String idPrefix, @Nullable String headerUserKey,
                                 Locale locale, long started) {
-        RequestLog log = new RequestLog(LOG, requestId);
+        RequestLog log = new RequestLog(LOG, RequestIds.of(httpRequest));
+        ExchangeStats stats = ExchangeStats.of(httpRequest);
         logReceived(log, request, bodyBytes);
         ModelCatalog.ModelChoice model = models.resolve(request.model());
         CredentialPlan plan = credentials.resolve(log, request.bodyUserKey(), headerUserKey);
+        stats.credential(plan.primary().kind().label());
         ToolPrompt.Prompted prompted = toolPrompt.apply(log, request);
         SaiRequestMapper.Mapped mapped = SaiRequestMapper.map(prompted.messages(), prompted.instruction(), prompted.toolsJson(),
                 System.currentTimeMillis());
@@ -90,12 +111,20 @@ public class ChatCompletionService {
         log.debug("[CLIENT -> SERVER] accepted | model={} | ~{} tokens of {}", model.id(), mapped.estimatedTokens(), config.maxContextTokens());
         Envelope envelope = new Envelope(CompletionIds.next(idPrefix),
                 System.currentTimeMillis() / 1000, model.id());
-        return new ChatExchange(log, request, model, plan, serialize(mapped), mapped.estimatedTokens(), envelope, locale, started);
+        return new ChatExchange(log, request, model, plan, serialize(mapped), mapped.estimatedTokens(), envelope, locale, started, stats);
     }
 
     /** The context budget, checked apart from {@link #prepare} so the message error style can still answer in the request's shape. */
     public void enforceBudget(ChatExchange exchange) {
         ContextBudget.enforce(exchange.estimatedTokens(), config.maxContextTokens());
+    }
+
+    /**
+     * The response, once the per-client limits let the request through (at once when they are off). Before
+     * any byte is sent, so a refused stream is an HTTP 429 and not an event.
+     */
+    public Mono<HttpResponse<?>> whenAdmitted(HttpRequest<?> request, ChatExchange exchange, Supplier<Mono<HttpResponse<?>>> respond) {
+        return limits.enabled() ? limits.admit(request, exchange).then(Mono.defer(respond)) : respond.get();
     }
 
     /** SAI's answer, with one cookie retry after a 429 and the whole exchange bounded by {@code REQUEST_TIMEOUT}. */
@@ -106,29 +135,53 @@ public class ChatCompletionService {
                 .onErrorResume(e -> e instanceof UpstreamException u && u.isRateLimit() && plan.onRateLimit().isPresent(), e -> {
                     exchange.log().warn("[AUTH] SAI answered 429 with the {}: retrying once with the {}",
                             plan.primary().kind().label(), plan.onRateLimit().get().kind().label());
+                    metrics.fallback();
+                    exchange.stats().credential(ExchangeStats.FALLBACK);
                     return execute(exchange, plan.onRateLimit().get());
                 })
                 .timeout(budget, Mono.error(() -> UpstreamException.timeout(budget.toSeconds())))
                 .doOnSuccess(a -> logAnswered(exchange, a))
+                .flatMap(a -> limits.spend(exchange, a.totalTokens()).thenReturn(a))
                 .doOnError(e -> exchange.log().warn("[SERVER -> CLIENT] failed after {} ms: {}", millisSince(exchange.startedNanos()), describe(e)));
     }
 
     /** One SAI call; after a 401 to a system credential that has since been rotated, once more with the new value. */
     private Mono<SaiAnswer> execute(ChatExchange exchange, UpstreamCredential credential) {
-        return sai.execute(call(exchange, credential))
+        return timed(exchange, credential)
                 .onErrorResume(e -> e instanceof UpstreamException u && u.code() == ErrorCode.INVALID_API_KEY && isSystem(credential), e ->
                         // Off the HTTP client's event loop: reloading may call the secret store.
                         Mono.fromCallable(() -> credentials.renewed(exchange.log(), credential))
                                 .subscribeOn(Schedulers.boundedElastic())
-                                .flatMap(renewed -> renewed.map(c -> sai.execute(call(exchange, c))).orElseGet(() -> Mono.error(e))));
+                                .flatMap(renewed -> renewed.map(c -> timed(exchange, c)).orElseGet(() -> Mono.error(e))));
+    }
+
+    /**
+     * One SAI call (retries and backoff included) in its trace span; its wait is added to the exchange, so the
+     * overhead header can leave it out.
+     */
+    private Mono<SaiAnswer> timed(ChatExchange exchange, UpstreamCredential credential) {
+        return Mono.defer(() -> {
+            long started = System.nanoTime();
+            Tracing.SaiSpan span = tracing.saiCall(exchange.stats().span(), credential.kind().label());
+            AtomicBoolean stopped = new AtomicBoolean();
+            Consumer<Throwable> stop = failure -> {
+                if (stopped.compareAndSet(false, true)) {
+                    exchange.stats().addSaiNanos(System.nanoTime() - started);
+                    span.end(failure);
+                }
+            };
+            // On the value, not after completion: the response may leave before a Mono's completion signal arrives.
+            return sai.execute(call(exchange, credential, span.headers()))
+                    .doOnSuccess(a -> stop.accept(null)).doOnError(stop).doOnCancel(() -> stop.accept(null));
+        });
     }
 
     private static boolean isSystem(UpstreamCredential credential) {
         return credential.kind() == CredentialKind.SYSTEM_KEY || credential.kind() == CredentialKind.SYSTEM_COOKIE;
     }
 
-    private SaiCall call(ChatExchange exchange, UpstreamCredential credential) {
-        return new SaiCall(exchange.log(), exchange.saiBody(), exchange.model().override(), credential);
+    private SaiCall call(ChatExchange exchange, UpstreamCredential credential, Map<String, String> traceHeaders) {
+        return new SaiCall(exchange.log(), exchange.saiBody(), exchange.model().override(), credential, traceHeaders);
     }
 
     private byte[] serialize(SaiRequestMapper.Mapped mapped) {
@@ -145,7 +198,7 @@ public class ChatCompletionService {
             roles.merge(m.role(), 1, Integer::sum);
         }
         log.info("[CLIENT -> SERVER] {} messages | roles={} | {} bytes | model={} | stream={} | user key in body={}",
-                request.messages().size(), roles, bytes, request.model() == null ? "default" : request.model(), request.stream(),
+                request.messages().size(), roles, bytes, request.model() == null ? "default" : printable(request.model()), request.stream(),
                 request.bodyUserKey() != null);
         if (log.isDebugEnabled()) {
             for (int i = 0; i < request.messages().size(); i++) {
@@ -155,12 +208,19 @@ public class ChatCompletionService {
         }
     }
 
-    private static void logAnswered(ChatExchange exchange, SaiAnswer answer) {
+    private void logAnswered(ChatExchange exchange, SaiAnswer answer) {
+        metrics.tokens(exchange.model().id(), answer.promptTokens(), answer.completionTokens());
         long millis = Math.max(1, millisSince(exchange.startedNanos()));
         long tenthsPerSecond = answer.completionTokens() * 10_000 / millis; // one decimal without String.format on the hot path
         exchange.log().info("[SERVER -> CLIENT] answered | latency={} ms | tokens {} -> {} | {}.{} tok/s | model={}", millis,
                 answer.promptTokens(), answer.completionTokens(), tenthsPerSecond / 10, tenthsPerSecond % 10,
                 answer.model() == null ? exchange.model().id() : answer.model());
+    }
+
+    /** A client-chosen name in a log line: one line, bounded, so it cannot forge lines or flood the log. */
+    private static String printable(String value) {
+        String oneLine = CONTROL.matcher(value).replaceAll("?");
+        return oneLine.length() > PREVIEW_CHARS ? oneLine.substring(0, PREVIEW_CHARS) + "..." : oneLine;
     }
 
     private static String preview(String content) {

@@ -12,7 +12,6 @@ import reactor.core.publisher.Mono;
 import sai.gateway.auth.CredentialResolver;
 import sai.gateway.error.ErrorRenderer;
 import sai.gateway.error.GatewayException;
-import sai.gateway.observe.RequestIds;
 
 /** {@code POST /v1/chat/completions} (and the old gateway's {@code /chat/completions}). */
 @Controller
@@ -36,7 +35,7 @@ public class ChatCompletionsController {
     public Mono<HttpResponse<?>> create(HttpRequest<?> request,
                                         @Nullable @Body byte[] body,
                                         @Nullable @Header(CredentialResolver.USER_KEY_HEADER) String userKey) {
-        ChatExchange exchange = service.prepare(RequestIds.of(request), body == null ? EMPTY : body, userKey, renderer.locale(request));
+        ChatExchange exchange = service.prepare(request, body == null ? EMPTY : body, userKey, renderer.locale(request));
         try {
             service.enforceBudget(exchange);
         } catch (GatewayException tooLong) {
@@ -45,6 +44,6 @@ public class ChatCompletionsController {
             }
             throw tooLong;
         }
-        return responder.respond(exchange);
+        return service.whenAdmitted(request, exchange, () -> responder.respond(exchange));
     }
 }

@@ -2,6 +2,7 @@ package sai.gateway.chat;
 
 import sai.gateway.auth.CredentialPlan;
 import sai.gateway.models.ModelCatalog.ModelChoice;
+import sai.gateway.observe.ExchangeStats;
 import sai.gateway.observe.RequestLog;
 import sai.gateway.openai.ChatRequest;
 import sai.gateway.translate.ChatResponseMapper.Envelope;
@@ -17,5 +18,6 @@ public record ChatExchange(RequestLog log,
                            long estimatedTokens,
                            Envelope envelope,
                            Locale locale,
-                           long startedNanos) {
+                           long startedNanos,
+                           ExchangeStats stats) {
 }

@@ -13,7 +13,6 @@ import sai.gateway.auth.CredentialResolver;
 import sai.gateway.chat.ChatCompletionService;
 import sai.gateway.chat.ChatExchange;
 import sai.gateway.error.ErrorRenderer;
-import sai.gateway.observe.RequestIds;
 import sai.gateway.openai.CompletionRequest;
 import sai.gateway.openai.CompletionRequestReader;
 
@@ -45,9 +44,9 @@ public class CompletionsController {
         long started = System.nanoTime();
         byte[] bytes = body == null ? EMPTY : body;
         CompletionRequest parsed = reader.read(bytes);
-        ChatExchange exchange = service.prepare(RequestIds.of(request), parsed.chat(), bytes.length, "cmpl-", userKey,
+        ChatExchange exchange = service.prepare(request, parsed.chat(), bytes.length, "cmpl-", userKey,
                 renderer.locale(request), started);
         service.enforceBudget(exchange);
-        return responder.respond(exchange, parsed);
+        return service.whenAdmitted(request, exchange, () -> responder.respond(exchange, parsed));
     }
 }

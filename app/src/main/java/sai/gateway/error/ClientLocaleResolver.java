@@ -32,7 +32,9 @@ public class ClientLocaleResolver {
         try {
             Locale match = Locale.lookup(Locale.LanguageRange.parse(header), SUPPORTED);
             return match != null ? match : fallback;
-        } catch (IllegalArgumentException malformed) {
+        } catch (RuntimeException malformed) {
+            // IllegalArgumentException as documented, but the JDK's parser also throws ArrayIndexOutOfBoundsException
+            // (a header of just "-"; found by HostileInputTest): a bad header falls back, it never fails the request.
             return fallback;
         }
     }

@@ -21,6 +21,10 @@ public enum ErrorCode {
     REQUEST_TOO_LARGE(413, "invalid_request_error", "request_too_large"),
     UNSUPPORTED_MEDIA_TYPE(415, "invalid_request_error", "unsupported_media_type"),
     RATE_LIMIT_EXCEEDED(429, "requests", "rate_limit_exceeded"),
+    /** The gateway's own limits (RATE_LIMIT_RPM, TOKEN_QUOTA_DAILY), typed as OpenAI types its own. */
+    CLIENT_REQUEST_LIMIT(429, "requests", "rate_limit_exceeded"),
+    CLIENT_TOKEN_QUOTA(429, "tokens", "rate_limit_exceeded"),
+    RATE_LIMITER_UNAVAILABLE(503, "server_error", "rate_limiter_unavailable"),
     UPSTREAM_ERROR(502, "server_error", "upstream_error"),
     UPSTREAM_UNAVAILABLE(502, "server_error", "upstream_unavailable"),
     UPSTREAM_EMPTY_RESPONSE(502, "server_error", "upstream_empty_response"),

@@ -11,7 +11,7 @@ import java.util.Optional;
  * are never credentials, so neither the exception message nor a stack trace can leak one.
  */
 public abstract sealed class GatewayException extends RuntimeException
-        permits InvalidRequestException, AccessDeniedException, UpstreamException, InternalErrorException {
+        permits InvalidRequestException, AccessDeniedException, UpstreamException, InternalErrorException, ClientLimitException {
 
     private final ErrorCode code;
     private final String messageKey;

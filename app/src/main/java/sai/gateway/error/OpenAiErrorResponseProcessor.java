@@ -38,7 +38,9 @@ public class OpenAiErrorResponseProcessor implements ErrorResponseProcessor<Erro
     @Override
     public MutableHttpResponse<ErrorResponse> processResponse(ErrorContext context, MutableHttpResponse<?> baseResponse) {
         HttpRequest<?> request = context.getRequest();
-        GatewayException error = classify(baseResponse.getStatus(), request);
+        GatewayException error = context.getRootCause().filter(OpenAiErrorResponseProcessor::isMalformedAcceptHeader).isPresent()
+                ? new InvalidRequestException(ErrorCode.BAD_REQUEST, null, "malformed Accept or Accept-Language header")
+                : classify(baseResponse.getStatus(), request);
         if (error.code() == ErrorCode.INTERNAL_ERROR) {
             context.getRootCause().ifPresent(cause -> new RequestLog(LOG, RequestIds.of(request))
                     .error("Unexpected failure on {} {}: {}", request.getMethodName(), request.getPath(), cause.getClass().getName(), cause));
@@ -46,6 +48,23 @@ public class OpenAiErrorResponseProcessor implements ErrorResponseProcessor<Erro
         return baseResponse.status(HttpStatus.valueOf(error.code().status()))
                 .contentType(MediaType.APPLICATION_JSON_TYPE)
                 .body(renderer.body(error, request));
+    }
+
+    /**
+     * Micronaut binds controller arguments with the request's locale, and its Accept-Language parser throws
+     * ArrayIndexOutOfBoundsException on some malformed values ({@code ;} or {@code ,} alone, for two): the client sent a
+     * bad header, which is a 400, not the gateway failing. Found by HostileInputTest.
+     */
+    private static boolean isMalformedAcceptHeader(Throwable cause) {
+        if (!(cause instanceof IndexOutOfBoundsException)) {
+            return false;
+        }
+        for (StackTraceElement frame : cause.getStackTrace()) {
+            if (frame.getClassName().equals("io.micronaut.http.util.HttpHeadersUtil") && frame.getMethodName().equals("splitAcceptHeader")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private GatewayException classify(HttpStatus status, HttpRequest<?> request) {

@@ -13,7 +13,6 @@ import sai.gateway.auth.CredentialResolver;
 import sai.gateway.chat.ChatCompletionService;
 import sai.gateway.chat.ChatExchange;
 import sai.gateway.error.ErrorRenderer;
-import sai.gateway.observe.RequestIds;
 import sai.gateway.openai.ResponsesRequest;
 import sai.gateway.openai.ResponsesRequestReader;
 
@@ -48,9 +47,9 @@ public class ResponsesController {
         long started = System.nanoTime();
         byte[] bytes = body == null ? EMPTY : body;
         ResponsesRequest parsed = reader.read(bytes);
-        ChatExchange exchange = service.prepare(RequestIds.of(request), parsed.chat(), bytes.length, "resp_", userKey,
+        ChatExchange exchange = service.prepare(request, parsed.chat(), bytes.length, "resp_", userKey,
                 renderer.locale(request), started);
         service.enforceBudget(exchange);
-        return responder.respond(exchange, parsed);
+        return service.whenAdmitted(request, exchange, () -> responder.respond(exchange, parsed));
     }
 }

@@ -17,6 +17,7 @@ import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 import sai.gateway.config.SaiConfiguration;
 import sai.gateway.error.UpstreamException;
+import sai.gateway.observe.GatewayMetrics;
 import sai.gateway.observe.RequestLog;
 
 import java.net.URI;
@@ -49,8 +50,10 @@ public class SaiClient {
     private final Map<String, URI> overrideUris;
     private final int timeoutSeconds;
     private final Retry retry;
+    private final GatewayMetrics metrics;
 
-    public SaiClient(@Named("sai") HttpClient http, SaiConfiguration sai) {
+    public SaiClient(@Named("sai") HttpClient http, SaiConfiguration sai, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.http = http;
         String execute = sai.url() + "/api/templates/" + URLEncoder.encode(sai.templateId(), StandardCharsets.UTF_8).replace("+", "%20") + "/execute";
         this.executeUri = URI.create(execute);
@@ -60,6 +63,7 @@ public class SaiClient {
         this.retry = Retry.backoff(sai.maxRetries(), sai.retryDelay())
                 .jitter(0.25)
                 .filter(new TransientFailurePredicate())
+                .doBeforeRetry(signal -> metrics.retry())
                 .onRetryExhaustedThrow((spec, signal) -> signal.failure());
     }
 
@@ -77,14 +81,17 @@ public class SaiClient {
 
     private MutableHttpRequest<byte[]> request(SaiCall call) {
         URI uri = call.modelOverride().map(overrideUris::get).orElse(executeUri);
-        return HttpRequest.POST(uri, call.body())
+        MutableHttpRequest<byte[]> request = HttpRequest.POST(uri, call.body())
                 .contentType(MediaType.APPLICATION_JSON_TYPE)
                 .header("Accept", ACCEPT)
                 .header(call.credential().kind().header(), call.credential().value().reveal());
+        call.traceHeaders().forEach(request::header);
+        return request;
     }
 
     private SaiAnswer classify(RequestLog log, SaiCall call, HttpResponse<String> response, long started) {
         String body = response.getBody(String.class).orElse(null);
+        metrics.saiCall(Integer.toString(response.code()), System.nanoTime() - started);
         log.debug("[SAI -> SERVER] HTTP {} | {} ms | {} chars", response.code(), millisSince(started), body == null ? 0 : body.length());
         return SaiResponseClassifier.classify(response.code(), body, name -> response.getHeaders().get(name), call.credential().kind());
     }
@@ -93,6 +100,7 @@ public class SaiClient {
         if (error instanceof HttpClientResponseException responseError) {
             HttpResponse<?> response = responseError.getResponse();
             String body = response.getBody(String.class).orElse("");
+            metrics.saiCall(Integer.toString(response.code()), System.nanoTime() - started);
             log.warn("[SAI -> SERVER] HTTP {} | {} ms | body preview: {}", response.code(), millisSince(started), preview(body, call));
             try {
                 SaiResponseClassifier.classify(response.code(), body, name -> response.getHeaders().get(name), call.credential().kind());
@@ -102,9 +110,11 @@ public class SaiClient {
             }
         }
         if (error instanceof ReadTimeoutException) {
+            metrics.saiCall("timeout", System.nanoTime() - started);
             log.warn("[SAI -> SERVER] no answer within {}s", timeoutSeconds);
             return UpstreamException.timeout(timeoutSeconds);
         }
+        metrics.saiCall("unreachable", System.nanoTime() - started);
         if (error instanceof HttpClientException) {
             log.warn("[SAI -> SERVER] connection failed after {} ms: {}", millisSince(started), error.getClass().getSimpleName());
             return UpstreamException.unreachable();

@@ -1,0 +1,56 @@
+package sai.gateway.auth;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Who a request counts against for the per-client limits: the gateway access key it presented, else the
+ * user's SAI key or cookie, else the address it came from. Always a hash: the limits' keys (in memory or in
+ * Redis) never hold a credential.
+ */
+public final class ClientIdentity {
+
+    private ClientIdentity() {
+    }
+
+    /**
+     * @param accessKeysInUse whether {@code GATEWAY_API_KEYS} is set: only then is a bearer token an access key
+     *                        (the access filter has already checked it); OpenAI SDKs send one either way
+     */
+    public static String of(HttpRequest<?> request, CredentialPlan plan, boolean accessKeysInUse) {
+        if (accessKeysInUse) {
+            String token = GatewayAccessFilter.bearerToken(request.getHeaders().get(HttpHeaders.AUTHORIZATION));
+            if (token != null) {
+                return "key:" + hash(token);
+            }
+        }
+        UpstreamCredential primary = plan.primary();
+        if (primary.kind() == CredentialKind.USER_KEY || primary.kind() == CredentialKind.USER_COOKIE) {
+            return "user:" + hash(primary.value().reveal());
+        }
+        return "ip:" + hash(address(request.getRemoteAddress()));
+    }
+
+    private static String address(@Nullable InetSocketAddress remote) {
+        if (remote == null) {
+            return "unknown";
+        }
+        return remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
+    }
+
+    private static String hash(String value) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+    }
+}

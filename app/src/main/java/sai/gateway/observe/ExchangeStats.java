@@ -1,0 +1,91 @@
+package sai.gateway.observe;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.opentelemetry.api.trace.Span;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The numbers of one request, gathered along its path and read once when its response leaves: when it
+ * arrived, how long it waited for SAI, which credential paid, and the rate-limit headers to send.
+ * Reactive steps write from several threads, hence the atomics and volatiles.
+ */
+public final class ExchangeStats {
+
+    static final String ATTRIBUTE = "sai.gateway.exchange-stats";
+    /** Before the credential chain ran: refused input, models, health, metrics. */
+    public static final String NO_CREDENTIAL = "none";
+    /** The 429 retry with the system cookie paid for the answer. */
+    public static final String FALLBACK = "cookie fallback";
+
+    private final long startedNanos;
+    private final AtomicLong saiNanos = new AtomicLong();
+    private volatile String credential = NO_CREDENTIAL;
+    private volatile Map<String, String> limitHeaders = Map.of();
+    private volatile String limitClient;
+    private volatile Span span = Span.getInvalid();
+
+    public ExchangeStats(long startedNanos) {
+        this.startedNanos = startedNanos;
+    }
+
+    /** The stats the exchange filter attached, or fresh ones for code running outside that filter. */
+    public static ExchangeStats of(HttpRequest<?> request) {
+        return request.getAttribute(ATTRIBUTE, ExchangeStats.class).orElseGet(() -> {
+            ExchangeStats stats = new ExchangeStats(System.nanoTime());
+            request.setAttribute(ATTRIBUTE, stats);
+            return stats;
+        });
+    }
+
+    public long startedNanos() {
+        return startedNanos;
+    }
+
+    public void addSaiNanos(long nanos) {
+        saiNanos.addAndGet(Math.max(0, nanos));
+    }
+
+    public long saiNanos() {
+        return saiNanos.get();
+    }
+
+    /** A label of {@code CredentialKind}, {@link #FALLBACK} or {@link #NO_CREDENTIAL}: never a value. */
+    public void credential(String label) {
+        this.credential = label;
+    }
+
+    public String credential() {
+        return credential;
+    }
+
+    /** The {@code x-ratelimit-*} headers the limiter computed for this request. */
+    public void limitHeaders(@Nullable Map<String, String> headers) {
+        this.limitHeaders = headers == null ? Map.of() : headers;
+    }
+
+    public Map<String, String> limitHeaders() {
+        return limitHeaders;
+    }
+
+    /** The request's trace span (invalid when tracing is off): SAI calls are its children. */
+    public void span(Span span) {
+        this.span = span;
+    }
+
+    public Span span() {
+        return span;
+    }
+
+    /** The hashed client identity the limits counted this request against; null when limits are off. */
+    public void limitClient(String client) {
+        this.limitClient = client;
+    }
+
+    @Nullable
+    public String limitClient() {
+        return limitClient;
+    }
+}

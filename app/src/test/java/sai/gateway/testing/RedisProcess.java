@@ -1,0 +1,105 @@
+package sai.gateway.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * A throw-away {@code redis-server} on a free loopback port, no persistence, for tests of the shared
+ * limits. Empty when Debian's {@code redis-server} is not installed ({@code .ci/run} installs it); tests
+ * then skip and say why.
+ */
+public final class RedisProcess implements AutoCloseable {
+
+    public static final String MISSING = "redis-server is not installed (apt-get install -y redis-server; .ci/run does it): shared-limit tests skipped";
+
+    private final Process process;
+    private final int port;
+
+    private RedisProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    public static Optional<RedisProcess> start() {
+        Optional<String> executable = executable();
+        if (executable.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            int port = freePort();
+            Process process = new ProcessBuilder(executable.get(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            RedisProcess redis = new RedisProcess(process, port);
+            for (int i = 0; i < 100; i++) {
+                if (redis.accepts()) {
+                    return Optional.of(redis);
+                }
+                if (!process.isAlive()) {
+                    return Optional.empty();
+                }
+                Thread.sleep(50);
+            }
+            redis.close();
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** A loopback URL where nothing listens: Redis "down". */
+    public static String unreachableUrl() {
+        try {
+            return "redis://127.0.0.1:" + freePort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private boolean accepts() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static Optional<String> executable() {
+        String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/bin" + File.pathSeparator + "/usr/sbin"
+                + File.pathSeparator + "/usr/local/bin";
+        return Stream.of(path.split(File.pathSeparator))
+                .map(dir -> new File(dir, "redis-server"))
+                .filter(File::canExecute)
+                .map(File::getPath)
+                .findFirst();
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
