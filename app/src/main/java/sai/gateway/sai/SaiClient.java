@@ -20,12 +20,7 @@ import sai.gateway.error.UpstreamException;
 import sai.gateway.observe.GatewayMetrics;
 import sai.gateway.observe.RequestLog;
 
-import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Executes the SAI template (CONTRACT.md section 1) with exactly one credential header, and retries
@@ -45,20 +40,15 @@ public class SaiClient {
     private static final Logger LOG = LoggerFactory.getLogger(SaiClient.class);
 
     private final HttpClient http;
-    private final URI executeUri;
-    /** The listed models are known at startup, so each override URI is parsed once, not per call. */
-    private final Map<String, URI> overrideUris;
+    private final SaiEndpoint endpoint;
     private final int timeoutSeconds;
     private final Retry retry;
     private final GatewayMetrics metrics;
 
-    public SaiClient(@Named("sai") HttpClient http, SaiConfiguration sai, GatewayMetrics metrics) {
+    public SaiClient(@Named("sai") HttpClient http, SaiEndpoint endpoint, SaiConfiguration sai, GatewayMetrics metrics) {
         this.metrics = metrics;
         this.http = http;
-        String execute = sai.url() + "/api/templates/" + URLEncoder.encode(sai.templateId(), StandardCharsets.UTF_8).replace("+", "%20") + "/execute";
-        this.executeUri = URI.create(execute);
-        this.overrideUris = sai.models().stream().collect(Collectors.toUnmodifiableMap(m -> m,
-                m -> URI.create(execute + "?modelOverride=" + URLEncoder.encode(m, StandardCharsets.UTF_8))));
+        this.endpoint = endpoint;
         this.timeoutSeconds = sai.requestTimeoutSeconds();
         this.retry = Retry.backoff(sai.maxRetries(), sai.retryDelay())
                 .jitter(0.25)
@@ -80,8 +70,7 @@ public class SaiClient {
     }
 
     private MutableHttpRequest<byte[]> request(SaiCall call) {
-        URI uri = call.modelOverride().map(overrideUris::get).orElse(executeUri);
-        MutableHttpRequest<byte[]> request = HttpRequest.POST(uri, call.body())
+        MutableHttpRequest<byte[]> request = HttpRequest.POST(endpoint.uri(call.modelOverride()), call.body())
                 .contentType(MediaType.APPLICATION_JSON_TYPE)
                 .header("Accept", ACCEPT)
                 .header(call.credential().kind().header(), call.credential().value().reveal());
@@ -116,11 +105,26 @@ public class SaiClient {
         }
         metrics.saiCall("unreachable", System.nanoTime() - started);
         if (error instanceof HttpClientException) {
-            log.warn("[SAI -> SERVER] connection failed after {} ms: {}", millisSince(started), error.getClass().getSimpleName());
+            log.warn("[SAI -> SERVER] connection to {} failed after {} ms: {}", endpoint.printable(), millisSince(started), cause(error));
             return UpstreamException.unreachable();
         }
-        log.error("[SAI -> SERVER] unexpected failure: {}", error.getClass().getName());
+        log.error("[SAI -> SERVER] unexpected failure calling {}: {}", endpoint.printable(), cause(error));
         return UpstreamException.unreachable();
+    }
+
+    /**
+     * What went wrong at the bottom of the chain ({@code ConnectException: Connection refused},
+     * {@code UnknownHostException: sai.example}, a TLS complaint), on one bounded line: the wrappers above it
+     * only say that a connection failed.
+     */
+    private String cause(Throwable error) {
+        Throwable root = error;
+        for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 16; depth++) {
+            root = root.getCause();
+        }
+        String text = root.getMessage() == null ? root.getClass().getSimpleName() : root.getClass().getSimpleName() + ": " + root.getMessage();
+        String oneLine = LINE_BREAKS.matcher(endpoint.scrub(text)).replaceAll(" ");
+        return oneLine.length() > PREVIEW ? oneLine.substring(0, PREVIEW) + "..." : oneLine;
     }
 
     /** Upstream bodies can carry internals: logs get a short single-line preview, with our credential masked. */
