@@ -41,6 +41,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -143,6 +144,17 @@ public class ChatCompletionService {
                 .doOnSuccess(a -> logAnswered(exchange, a))
                 .flatMap(a -> limits.spend(exchange, a.totalTokens()).thenReturn(a))
                 .doOnError(e -> exchange.log().warn("[SERVER -> CLIENT] failed after {} ms: {}", millisSince(exchange.startedNanos()), describe(e)));
+    }
+
+    /**
+     * The circuit breaker's refusal, when it would refuse a call to SAI now. A stream asks before it starts, so the
+     * client gets a 503 with {@code Retry-After} (which the SDKs retry on their own) rather than an error event.
+     */
+    public Optional<UpstreamException> refusalBeforeStream(ChatExchange exchange) {
+        Optional<UpstreamException> refused = sai.refusalNow();
+        refused.ifPresent(e -> exchange.log().warn("[SERVER -> CLIENT] refused before the stream started: {} (SAI circuit open, retry in {}s)",
+                describe(e), e.retryAfterSeconds().orElse(0L)));
+        return refused;
     }
 
     /** One SAI call; after a 401 to a system credential that has since been rotated, once more with the new value. */

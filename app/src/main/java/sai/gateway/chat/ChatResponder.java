@@ -20,6 +20,7 @@ import sai.gateway.translate.ChatResponseMapper;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Turns SAI's answer (or failure) into what the client asked for: one {@code chat.completion}, or an
@@ -51,7 +52,14 @@ public class ChatResponder {
     }
 
     Mono<HttpResponse<?>> respond(ChatExchange exchange) {
-        return exchange.request().stream() ? Mono.just(stream(exchange)) : complete(exchange);
+        if (!exchange.request().stream()) {
+            return complete(exchange);
+        }
+        Optional<UpstreamException> refused = service.refusalBeforeStream(exchange);
+        if (refused.isPresent()) {
+            return answersAsMessage(refused.get()) ? Mono.just(asMessage(exchange, refused.get())) : Mono.error(refused.get());
+        }
+        return Mono.just(stream(exchange));
     }
 
     /** The old gateway's style: HTTP 200, the explanation as content, finish_reason {@code length} or {@code error}. */

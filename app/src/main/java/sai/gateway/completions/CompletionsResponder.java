@@ -12,6 +12,7 @@ import sai.gateway.chat.SseStreams;
 import sai.gateway.error.ErrorRenderer;
 import sai.gateway.error.GatewayException;
 import sai.gateway.error.InternalErrorException;
+import sai.gateway.error.UpstreamException;
 import sai.gateway.openai.CompletionRequest;
 import sai.gateway.openai.TextCompletion;
 import sai.gateway.openai.Usage;
@@ -20,6 +21,7 @@ import sai.gateway.translate.ChatResponseMapper;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * SAI's answer as a {@code text_completion}, or as a stream of them: the echoed prompt (if asked) at
@@ -45,6 +47,10 @@ public class CompletionsResponder {
         if (!request.chat().stream()) {
             return service.answer(exchange).map(answer -> HttpResponse.ok(completion(exchange, answer.model(),
                     (request.echo() ? request.prompt() : "") + answer.text(), "stop", ChatResponseMapper.usage(answer))));
+        }
+        Optional<UpstreamException> refused = service.refusalBeforeStream(exchange);
+        if (refused.isPresent()) {
+            return Mono.error(refused.get());
         }
         Flux<byte[]> opening = !request.echo() || request.prompt().isEmpty() ? Flux.empty()
                 : Flux.defer(() -> Flux.just(frames.data(completion(exchange, null, request.prompt(), null, null))));

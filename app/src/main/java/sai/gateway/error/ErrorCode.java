@@ -27,6 +27,8 @@ public enum ErrorCode {
     RATE_LIMITER_UNAVAILABLE(503, "server_error", "rate_limiter_unavailable"),
     UPSTREAM_ERROR(502, "server_error", "upstream_error"),
     UPSTREAM_UNAVAILABLE(502, "server_error", "upstream_unavailable"),
+    /** The circuit breaker refused the call without trying SAI: a 503 with Retry-After, which SDKs retry on their own. */
+    UPSTREAM_CIRCUIT_OPEN(503, "server_error", "upstream_unavailable"),
     UPSTREAM_EMPTY_RESPONSE(502, "server_error", "upstream_empty_response"),
     UPSTREAM_TIMEOUT(504, "server_error", "upstream_timeout"),
     INTERNAL_ERROR(500, "server_error", "internal_error");

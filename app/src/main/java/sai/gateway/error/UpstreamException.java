@@ -46,6 +46,11 @@ public final class UpstreamException extends GatewayException {
         return new UpstreamException(ErrorCode.UPSTREAM_UNAVAILABLE, "upstream_unreachable", null, true, null);
     }
 
+    /** SAI was found down by the last requests in a row: refused without a call until the next probe. */
+    public static UpstreamException circuitOpen(long retryAfterSeconds) {
+        return new UpstreamException(ErrorCode.UPSTREAM_CIRCUIT_OPEN, "upstream_circuit_open", null, false, retryAfterSeconds, retryAfterSeconds);
+    }
+
     public static UpstreamException emptyAnswer() {
         return new UpstreamException(ErrorCode.UPSTREAM_EMPTY_RESPONSE, "upstream_empty_response", null, false, null);
     }

@@ -33,12 +33,14 @@ public class GatewayMetrics {
     private final boolean enabled;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger openStreams = new AtomicInteger();
+    private final AtomicInteger breaker = new AtomicInteger();
     private final Counter retries;
     private final Counter fallbacks;
     private final Map<String, Counter> requests = new ConcurrentHashMap<>();
     private final Map<String, Timer> saiLatency = new ConcurrentHashMap<>();
     private final Map<String, Counter> tokens = new ConcurrentHashMap<>();
     private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
+    private final Map<String, Counter> breakerChanges = new ConcurrentHashMap<>();
 
     public GatewayMetrics(@Nullable MeterRegistry registry) {
         this.registry = registry == null ? new CompositeMeterRegistry() : registry;
@@ -47,6 +49,8 @@ public class GatewayMetrics {
                 .description("Requests received and not yet answered in full (streams until their last event)").register(this.registry);
         Gauge.builder("sai.gateway.streams.open", openStreams, AtomicInteger::get)
                 .description("Event streams sending or waiting for SAI").register(this.registry);
+        Gauge.builder("sai.gateway.sai.breaker.state", breaker, AtomicInteger::get)
+                .description("The SAI circuit breaker: 0 closed, 1 open (calls refused), 2 half-open (one call probes SAI)").register(this.registry);
         this.retries = Counter.builder("sai.gateway.sai.retries").description("Retries of transient SAI failures").register(this.registry);
         this.fallbacks = Counter.builder("sai.gateway.sai.fallbacks")
                 .description("Calls retried with the system cookie after SAI answered 429").register(this.registry);
@@ -103,6 +107,17 @@ public class GatewayMetrics {
 
     public void fallback() {
         fallbacks.increment();
+    }
+
+    /** The SAI circuit breaker changed state ({@code closed}, {@code open}, {@code half_open}); rare, so never on the hot path. */
+    public void breakerState(String state, int value) {
+        breaker.set(value);
+        if (!enabled) {
+            return;
+        }
+        breakerChanges.computeIfAbsent(state, s -> Counter.builder("sai.gateway.sai.breaker.transitions")
+                .description("Changes of the SAI circuit breaker's state, by the state entered")
+                .tag("state", s).register(registry)).increment();
     }
 
     /** Usage SAI reported; {@code model} is one of {@code SAI_MODELS}. */

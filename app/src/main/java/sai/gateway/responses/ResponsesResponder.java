@@ -9,10 +9,13 @@ import sai.gateway.chat.ChatExchange;
 import sai.gateway.chat.SseFrames;
 import sai.gateway.chat.SseStreams;
 import sai.gateway.error.ErrorRenderer;
+import sai.gateway.error.UpstreamException;
 import sai.gateway.openai.ResponsesRequest;
 import sai.gateway.sai.SaiAnswer;
 import sai.gateway.tools.AssistantReply;
 import sai.gateway.tools.ToolReplyReader;
+
+import java.util.Optional;
 
 /**
  * SAI's answer as a {@code response} object, or as the Responses API's event stream: {@code response.created}
@@ -40,6 +43,10 @@ public class ResponsesResponder {
 
     Mono<HttpResponse<?>> respond(ChatExchange exchange, ResponsesRequest request) {
         if (request.chat().stream()) {
+            Optional<UpstreamException> refused = service.refusalBeforeStream(exchange);
+            if (refused.isPresent()) {
+                return Mono.error(refused.get());
+            }
             ResponseStream stream = new ResponseStream(frames, renderer, exchange, request);
             return Mono.just(streams.respond(Flux.defer(() -> Flux.fromIterable(stream.opening())), service.answer(exchange),
                     answer -> stream.completed(reply(exchange, answer), answer), stream::failed));

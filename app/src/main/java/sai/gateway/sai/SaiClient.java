@@ -16,16 +16,18 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 import sai.gateway.config.SaiConfiguration;
+import sai.gateway.error.ErrorCode;
 import sai.gateway.error.UpstreamException;
 import sai.gateway.observe.GatewayMetrics;
 import sai.gateway.observe.RequestLog;
 
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * Executes the SAI template (CONTRACT.md section 1) with exactly one credential header, and retries
  * only transient failures (refused or reset connections, 5xx other than 500) with exponential backoff
- * and jitter. The caller bounds the whole exchange by {@code REQUEST_TIMEOUT}.
+ * and jitter, behind {@link SaiCircuitBreaker}. The caller bounds the whole exchange by {@code REQUEST_TIMEOUT}.
  *
  * <p>The retry policy is Reactor's, built once from configuration. Micronaut's {@code @Retryable}
  * re-resolved its {@code ${...}} attributes on every call, which profiling showed as a tenth of the
@@ -43,12 +45,15 @@ public class SaiClient {
     private final SaiEndpoint endpoint;
     private final int timeoutSeconds;
     private final Retry retry;
+    private final SaiCircuitBreaker breaker;
     private final GatewayMetrics metrics;
 
-    public SaiClient(@Named("sai") HttpClient http, SaiEndpoint endpoint, SaiConfiguration sai, GatewayMetrics metrics) {
+    public SaiClient(@Named("sai") HttpClient http, SaiEndpoint endpoint, SaiConfiguration sai, SaiCircuitBreaker breaker,
+                     GatewayMetrics metrics) {
         this.metrics = metrics;
         this.http = http;
         this.endpoint = endpoint;
+        this.breaker = breaker;
         this.timeoutSeconds = sai.requestTimeoutSeconds();
         this.retry = Retry.backoff(sai.maxRetries(), sai.retryDelay())
                 .jitter(0.25)
@@ -57,8 +62,26 @@ public class SaiClient {
                 .onRetryExhaustedThrow((spec, signal) -> signal.failure());
     }
 
+    /**
+     * The call with its retries, behind the circuit breaker: the whole retry schedule is one outcome for the
+     * breaker, so {@code SAI_BREAKER_FAILURES} counts requests, whatever {@code MAX_RETRIES} is.
+     */
     public Mono<SaiAnswer> execute(SaiCall call) {
         RequestLog log = call.log().with(LOG);
+        return Mono.defer(() -> {
+            breaker.admit(log);
+            return attempts(log, call)
+                    .doOnSuccess(answer -> breaker.answered(log))
+                    .doOnError(e -> outcome(log, e));
+        });
+    }
+
+    /** The refusal a call would get from the circuit breaker now, if any; nothing is taken from it. */
+    public Optional<UpstreamException> refusalNow() {
+        return breaker.refusalNow();
+    }
+
+    private Mono<SaiAnswer> attempts(RequestLog log, SaiCall call) {
         return Mono.defer(() -> {
             long started = System.nanoTime();
             log.info("[SERVER -> SAI] POST template | auth={} | body={} bytes | model={} | timeout={}s",
@@ -67,6 +90,18 @@ public class SaiClient {
                     .map(response -> classify(log, call, response, started))
                     .onErrorMap(e -> !(e instanceof UpstreamException), e -> failure(log, call, e, started));
         }).retryWhen(retry);
+    }
+
+    /** SAI down (what is retried) counts against SAI; anything SAI answered shows it is up; a timeout says neither. */
+    private void outcome(RequestLog log, Throwable failure) {
+        if (!(failure instanceof UpstreamException upstream) || upstream.code() == ErrorCode.UPSTREAM_TIMEOUT) {
+            return;
+        }
+        if (upstream.retryable()) {
+            breaker.down(log);
+        } else {
+            breaker.answered(log);
+        }
     }
 
     private MutableHttpRequest<byte[]> request(SaiCall call) {

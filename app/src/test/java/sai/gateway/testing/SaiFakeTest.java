@@ -57,6 +57,9 @@ public abstract class SaiFakeTest implements TestPropertyProvider {
         properties.put("sai.models", "sai-model,claude-sonnet-4-5-20250929");
         properties.put("sai.retry-delay", "10ms");
         properties.put("sai.max-retries", "2");
+        // Off here: a class's tests share one context, so its failure cases would add up and open the breaker
+        // for the tests after them. The breaker has its own tests, which turn it on.
+        properties.put("sai.breaker.failures", "0");
         properties.put("secrets.sai-key", SYSTEM_KEY);
         properties.put("secrets.sai-cookie", SYSTEM_COOKIE);
         properties.put("gateway.locale", "en");
