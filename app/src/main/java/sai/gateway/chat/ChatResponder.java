@@ -115,13 +115,17 @@ public class ChatResponder {
         return events;
     }
 
-    /** After the stream started the status is sent: the failure becomes one error event, then the stream ends. */
+    /**
+     * After the stream started the status is sent: the failure becomes one error event, then the stream ends
+     * (no {@code [DONE]}: that says the answer is complete). Named {@code error} as well as shaped
+     * {@code {"error":...}}: LangChain4j sees an error only by the name, the OpenAI SDKs by the shape.
+     */
     private List<byte[]> failure(ChatExchange exchange, Throwable e) {
         GatewayException error = e instanceof GatewayException g ? g : new InternalErrorException();
         if (answersAsMessage(error)) {
             return tail(exchange, renderer.message(error, exchange.locale()), finishReasonFor(error), Usage.of(0, 0));
         }
-        return List.of(frames.data(renderer.body(error, exchange.locale())));
+        return List.of(frames.error(renderer.body(error, exchange.locale())));
     }
 
     private static String finishReasonFor(GatewayException error) {

@@ -2,6 +2,7 @@ package sai.gateway.chat;
 
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
+import sai.gateway.openai.ErrorResponse;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,6 +40,11 @@ public class SseFrames {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The error event of a chat or legacy completions stream: {@code event: error}, then {@code data: {"error":...}}. */
+    public byte[] error(ErrorResponse body) {
+        return event("error", body);
     }
 
     /** A named event ({@code event:} line, then {@code data:}), as the Responses API streams; {@code name} is one of our event types, never client text. */

@@ -72,10 +72,10 @@ public class CompletionsResponder {
         return events;
     }
 
-    /** After the stream started the status is sent: one error event, then the stream ends. */
+    /** After the stream started the status is sent: one error event (named, as on chat streams), then the stream ends. */
     private List<byte[]> failure(ChatExchange exchange, Throwable e) {
         GatewayException error = e instanceof GatewayException g ? g : new InternalErrorException();
-        return List.of(frames.data(renderer.body(error, exchange.locale())));
+        return List.of(frames.error(renderer.body(error, exchange.locale())));
     }
 
     /** Every piece of a stream repeats the id and the model of the first, which leaves before SAI names its model. */

@@ -156,8 +156,12 @@ class StreamingTest extends SaiFakeTest {
         // The status line left with the first chunk, before SAI failed.
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).doesNotContain(saiBody).doesNotContain(SYSTEM_KEY);
-        List<String> data = SseEvents.parse(response.body()).data();
+        SseEvents events = SseEvents.parse(response.body());
+        List<String> data = events.data();
         assertThat(data).hasSize(2).doesNotContain(SseEvents.DONE);
+        // Named too: LangChain4j's OpenAiStreamingChatModel sees an error only as an event called error.
+        assertThat(events.names()).containsExactly(null, "error");
+        assertThat(response.body()).contains("\n\nevent: error\ndata: {\"error\":");
         OpenApiSchemas.assertValid("CreateChatCompletionStreamResponse", data.get(0));
         assertThat(Json.parse(data.get(0)).at("/choices/0/delta/role").asText()).isEqualTo("assistant");
         OpenApiSchemas.assertValid("ErrorResponse", data.get(1));

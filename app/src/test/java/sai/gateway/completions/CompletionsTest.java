@@ -123,8 +123,11 @@ class CompletionsTest extends SaiFakeTest {
 
         HttpResponse<String> response = postJson("/v1/completions", "{\"prompt\": \"Hola\", \"stream\": true}");
 
-        List<JsonNode> events = SseEvents.parse(response.body()).json();
+        SseEvents parsed = SseEvents.parse(response.body());
+        List<JsonNode> events = parsed.json();
         assertThat(events).hasSize(1);
+        assertThat(parsed.names()).containsExactly("error");
+        assertThat(parsed.data()).doesNotContain(SseEvents.DONE);
         OpenAiErrors.assertErrorObject(events.get(0), "server_error", "upstream_error", null);
     }
 

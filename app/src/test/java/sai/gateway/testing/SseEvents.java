@@ -9,13 +9,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A server-sent event body read the way OpenAI clients read it: {@code data:} lines are events,
- * lines starting with {@code :} are comments (heartbeats), blank lines separate events.
+ * lines starting with {@code :} are comments (heartbeats), blank lines separate events. An error event
+ * must be named: {@code event: error} before its {@code data: {"error":...}}, because some clients
+ * (LangChain4j) see an error only by that name; no other event is named.
  */
 public final class SseEvents {
 
     public static final String DONE = "[DONE]";
 
     private final List<String> data = new ArrayList<>();
+    private final List<String> names = new ArrayList<>();
     private final List<String> comments = new ArrayList<>();
 
     private SseEvents() {
@@ -23,16 +26,32 @@ public final class SseEvents {
 
     public static SseEvents parse(String body) {
         SseEvents events = new SseEvents();
+        String name = null;
         for (String line : body.split("\r?\n", -1)) {
-            if (line.startsWith("data:")) {
-                events.data.add(line.substring("data:".length()).strip());
+            if (line.startsWith("event:")) {
+                assertThat(name).as("one event: line per event").isNull();
+                name = line.substring("event:".length()).strip();
+                assertThat(name).as("the only named event of these streams").isEqualTo("error");
+            } else if (line.startsWith("data:")) {
+                String payload = line.substring("data:".length()).strip();
+                boolean error = payload.startsWith("{") && Json.parse(payload).has("error");
+                assertThat(name != null).as("event: error precedes an error event, and only an error event: %s", payload).isEqualTo(error);
+                events.data.add(payload);
+                events.names.add(name);
+                name = null;
             } else if (line.startsWith(":")) {
                 events.comments.add(line);
             } else {
-                assertThat(line).as("only data, comment and blank lines are expected").isEmpty();
+                assertThat(line).as("only event, data, comment and blank lines are expected").isEmpty();
+                assertThat(name).as("no event: line without data").isNull();
             }
         }
         return events;
+    }
+
+    /** The {@code event:} name of each {@link #data()} payload, in order: {@code error}, or null for unnamed events. */
+    public List<String> names() {
+        return names;
     }
 
     /** Every {@code data:} payload in order, {@code [DONE]} included. */
