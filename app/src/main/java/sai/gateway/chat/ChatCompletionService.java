@@ -224,9 +224,9 @@ public class ChatCompletionService {
         metrics.tokens(exchange.model().id(), answer.promptTokens(), answer.completionTokens());
         long millis = Math.max(1, millisSince(exchange.startedNanos()));
         long tenthsPerSecond = answer.completionTokens() * 10_000 / millis; // one decimal without String.format on the hot path
-        exchange.log().info("[SERVER -> CLIENT] answered | latency={} ms | tokens {} -> {} | {}.{} tok/s | model={}", millis,
+        exchange.log().info("[SERVER -> CLIENT] answered | latency={} ms | tokens {} -> {} | {}.{} tok/s | model={} | sai model={}", millis,
                 answer.promptTokens(), answer.completionTokens(), tenthsPerSecond / 10, tenthsPerSecond % 10,
-                answer.model() == null ? exchange.model().id() : answer.model());
+                exchange.model().id(), answer.model() == null ? "-" : printable(answer.model()));
     }
 
     /** A client-chosen name in a log line: one line, bounded, so it cannot forge lines or flood the log. */

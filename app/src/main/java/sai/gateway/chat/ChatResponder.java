@@ -77,8 +77,8 @@ public class ChatResponder {
 
     private Mono<HttpResponse<?>> complete(ChatExchange exchange) {
         return service.answer(exchange)
-                .<HttpResponse<?>>map(answer -> HttpResponse.ok(ChatResponseMapper.completion(envelopeFor(exchange, answer),
-                        reply(exchange, answer), ChatResponseMapper.usage(answer))))
+                .<HttpResponse<?>>map(answer -> SaiModelHeader.add(HttpResponse.ok(ChatResponseMapper.completion(exchange.envelope(),
+                        reply(exchange, answer), ChatResponseMapper.usage(answer))), answer))
                 .onErrorResume(GatewayException.class::isInstance, e -> {
                     GatewayException error = (GatewayException) e;
                     return answersAsMessage(error) ? Mono.just(asMessage(exchange, error)) : Mono.error(error);
@@ -86,7 +86,7 @@ public class ChatResponder {
     }
 
     private MutableHttpResponse<?> stream(ChatExchange exchange) {
-        // Every chunk repeats the first chunk's id and model, as OpenAI's do; the first leaves before SAI names its model.
+        // Every chunk repeats the first chunk's id and model (the resolved catalog id, as everywhere), as OpenAI's do.
         boolean tools = exchange.request().tools().offersTools();
         return streams.respond(Flux.from(Mono.fromCallable(() -> frames.data(ChatResponseMapper.roleChunk(exchange.envelope(), tools)))),
                 service.answer(exchange),
@@ -130,12 +130,6 @@ public class ChatResponder {
 
     private static String finishReasonFor(GatewayException error) {
         return error.code() == ErrorCode.CONTEXT_LENGTH_EXCEEDED ? "length" : "error";
-    }
-
-    /** SAI's {@code model} header names the model that really answered; prefer it. */
-    private static ChatResponseMapper.Envelope envelopeFor(ChatExchange exchange, SaiAnswer answer) {
-        ChatResponseMapper.Envelope e = exchange.envelope();
-        return answer.model() == null ? e : new ChatResponseMapper.Envelope(e.id(), e.created(), answer.model());
     }
 
     private static MutableHttpResponse<?> sse(Flux<byte[]> events) {

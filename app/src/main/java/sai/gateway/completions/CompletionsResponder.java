@@ -7,6 +7,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import sai.gateway.chat.ChatCompletionService;
 import sai.gateway.chat.ChatExchange;
+import sai.gateway.chat.SaiModelHeader;
 import sai.gateway.chat.SseFrames;
 import sai.gateway.chat.SseStreams;
 import sai.gateway.error.ErrorRenderer;
@@ -45,15 +46,15 @@ public class CompletionsResponder {
 
     Mono<HttpResponse<?>> respond(ChatExchange exchange, CompletionRequest request) {
         if (!request.chat().stream()) {
-            return service.answer(exchange).map(answer -> HttpResponse.ok(completion(exchange, answer.model(),
-                    (request.echo() ? request.prompt() : "") + answer.text(), "stop", ChatResponseMapper.usage(answer))));
+            return service.answer(exchange).map(answer -> SaiModelHeader.add(HttpResponse.ok(completion(exchange,
+                    (request.echo() ? request.prompt() : "") + answer.text(), "stop", ChatResponseMapper.usage(answer))), answer));
         }
         Optional<UpstreamException> refused = service.refusalBeforeStream(exchange);
         if (refused.isPresent()) {
             return Mono.error(refused.get());
         }
         Flux<byte[]> opening = !request.echo() || request.prompt().isEmpty() ? Flux.empty()
-                : Flux.defer(() -> Flux.just(frames.data(completion(exchange, null, request.prompt(), null, null))));
+                : Flux.defer(() -> Flux.just(frames.data(completion(exchange, request.prompt(), null, null))));
         return Mono.just(streams.respond(opening, service.answer(exchange), answer -> tail(exchange, request, answer),
                 e -> failure(exchange, e)));
     }
@@ -61,9 +62,9 @@ public class CompletionsResponder {
     private List<byte[]> tail(ChatExchange exchange, CompletionRequest request, SaiAnswer answer) {
         List<byte[]> events = new ArrayList<>();
         for (String piece : ChatResponseMapper.split(answer.text())) {
-            events.add(frames.data(completion(exchange, null, piece, null, null)));
+            events.add(frames.data(completion(exchange, piece, null, null)));
         }
-        events.add(frames.data(completion(exchange, null, "", "stop", null)));
+        events.add(frames.data(completion(exchange, "", "stop", null)));
         if (request.chat().includeUsage()) {
             events.add(frames.data(new TextCompletion(exchange.envelope().id(), TextCompletion.OBJECT, exchange.envelope().created(),
                     exchange.envelope().model(), List.of(), ChatResponseMapper.usage(answer))));
@@ -78,11 +79,9 @@ public class CompletionsResponder {
         return List.of(frames.error(renderer.body(error, exchange.locale())));
     }
 
-    /** Every piece of a stream repeats the id and the model of the first, which leaves before SAI names its model. */
-    private static TextCompletion completion(ChatExchange exchange, @Nullable String answeredBy, String text, @Nullable String finishReason,
-                                             @Nullable Usage usage) {
-        return new TextCompletion(exchange.envelope().id(), TextCompletion.OBJECT, exchange.envelope().created(),
-                answeredBy == null ? exchange.envelope().model() : answeredBy,
+    /** Plain or streamed, every piece carries the same id and the resolved catalog model. */
+    private static TextCompletion completion(ChatExchange exchange, String text, @Nullable String finishReason, @Nullable Usage usage) {
+        return new TextCompletion(exchange.envelope().id(), TextCompletion.OBJECT, exchange.envelope().created(), exchange.envelope().model(),
                 List.of(new TextCompletion.Choice(text, 0, null, finishReason)), usage);
     }
 }

@@ -42,7 +42,7 @@ final class ResponsesMapper {
     }
 
     static ResponseObject completed(ChatExchange exchange, ResponsesRequest request, List<Object> output, SaiAnswer answer) {
-        return response(exchange, request, answer.model() == null ? exchange.envelope().model() : answer.model(), "completed",
+        return response(exchange, request, exchange.envelope().model(), "completed",
                 System.currentTimeMillis() / 1000, output, ResponseObject.Usage.of(answer.promptTokens(), answer.completionTokens()), null);
     }
 

@@ -6,6 +6,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import sai.gateway.chat.ChatCompletionService;
 import sai.gateway.chat.ChatExchange;
+import sai.gateway.chat.SaiModelHeader;
 import sai.gateway.chat.SseFrames;
 import sai.gateway.chat.SseStreams;
 import sai.gateway.error.ErrorRenderer;
@@ -52,7 +53,8 @@ public class ResponsesResponder {
                     answer -> stream.completed(reply(exchange, answer), answer), stream::failed));
         }
         return service.answer(exchange)
-                .map(answer -> HttpResponse.ok(ResponsesMapper.completed(exchange, request, reply(exchange, answer), answer)));
+                .map(answer -> SaiModelHeader.add(HttpResponse.ok(ResponsesMapper.completed(exchange, request, reply(exchange, answer), answer)),
+                        answer));
     }
 
     private AssistantReply reply(ChatExchange exchange, SaiAnswer answer) {

@@ -63,7 +63,7 @@ class CompletionsTest extends SaiFakeTest {
 
         assertThat(completion.path("id").asText()).startsWith("cmpl-");
         assertThat(completion.path("object").asText()).isEqualTo("text_completion");
-        assertThat(completion.path("model").asText()).isEqualTo("claude-sonnet-4-5-20250929");
+        assertThat(completion.path("model").asText()).isEqualTo("sai-model");
         assertThat(completion.path("choices")).isEqualTo(Json.parse("""
                 [{"text": " world", "index": 0, "logprobs": null, "finish_reason": "stop"}]"""));
         assertThat(completion.path("usage")).isEqualTo(Json.parse("{\"prompt_tokens\": 3, \"completion_tokens\": 2, \"total_tokens\": 5}"));

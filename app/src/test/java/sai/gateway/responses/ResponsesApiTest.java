@@ -50,7 +50,7 @@ class ResponsesApiTest extends SaiFakeTest {
         assertThat(response.path("id").asText()).startsWith("resp_");
         assertThat(response.path("object").asText()).isEqualTo("response");
         assertThat(response.path("status").asText()).isEqualTo("completed");
-        assertThat(response.path("model").asText()).isEqualTo("claude-sonnet-4-5-20250929");
+        assertThat(response.path("model").asText()).isEqualTo("sai-model");
         assertThat(response.path("created_at").asLong()).isPositive();
         assertThat(response.path("completed_at").asLong()).isGreaterThanOrEqualTo(response.path("created_at").asLong());
         assertThat(response.path("error").isNull()).isTrue();

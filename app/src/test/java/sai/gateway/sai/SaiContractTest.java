@@ -135,7 +135,7 @@ class SaiContractTest extends SaiFakeTest {
     // ---- Section 2: the answer -----------------------------------------------------------------
 
     @Test
-    void answerBecomesAChatCompletionWithUsageAndSaisModel() {
+    void answerBecomesAChatCompletionWithUsageAndSaisModelInAHeader() {
         stubAnswer("Hola, mundo", 12, 3, "claude-x");
 
         HttpResponse<String> response = postJson("/v1/chat/completions", chat("Hola"));
@@ -146,7 +146,9 @@ class SaiContractTest extends SaiFakeTest {
         JsonNode completion = Json.parse(response.body());
         assertThat(completion.path("id").asText()).startsWith("chatcmpl-");
         assertThat(completion.path("object").asText()).isEqualTo("chat.completion");
-        assertThat(completion.path("model").asText()).isEqualTo("claude-x");
+        // The body names the catalog model the request resolved to; SAI's own name for it is in a header.
+        assertThat(completion.path("model").asText()).isEqualTo("sai-model");
+        assertThat(response.headers().firstValue("x-sai-model")).hasValue("claude-x");
         assertThat(completion.at("/choices/0/message/role").asText()).isEqualTo("assistant");
         assertThat(completion.at("/choices/0/message/content").asText()).isEqualTo("Hola, mundo");
         assertThat(completion.at("/choices/0/finish_reason").asText()).isEqualTo("stop");

@@ -63,7 +63,7 @@ class OpenAiSdkTest extends SaiFakeTest {
         ChatCompletion completion = sdk.client().chat().completions().create(Sdk.ask("Hola").build());
 
         assertThat(completion.id()).startsWith("chatcmpl-");
-        assertThat(completion.model()).isEqualTo("claude-sonnet-4-5-20250929");
+        assertThat(completion.model()).as("the model asked for, not SAI's name for it").isEqualTo("sai-model");
         assertThat(completion.choices()).hasSize(1);
         ChatCompletion.Choice choice = completion.choices().get(0);
         assertThat(choice.message().content()).hasValue("Hola desde SAI");
