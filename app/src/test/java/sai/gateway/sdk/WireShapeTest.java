@@ -339,7 +339,7 @@ class WireShapeAccessKeyTest extends SaiFakeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/health", "/health/liveness", "/health/readiness"})
+    @ValueSource(strings = {"/health", "/health/liveness", "/health/readiness", "/health/liveliness"})
     void healthNeedsNoAccessKey(String path) {
         HttpResponse<String> response = get(path);
 
