@@ -89,22 +89,31 @@ public class CredentialResolver {
             log.info("[AUTH] user key rejected | source={} | reason=placeholder", source);
             return Optional.empty();
         }
-        if (hasControlCharacter(value)) {
-            log.warn("[AUTH] user key rejected | source={} | length={} | reason=control characters", source, value.length());
+        if (!fitsAHeader(value)) {
+            log.warn("[AUTH] user key rejected | source={} | length={} | reason={}", source, value.length(),
+                    hasControlCharacter(value) ? "control characters" : "non-ASCII characters");
             throw InvalidRequestException.keyed(ErrorCode.INVALID_USER_KEY, "invalid_user_api_key", source, source);
         }
         log.info("[AUTH] user key accepted | source={} | length={}", source, value.length());
         return Optional.of(Secret.of(value));
     }
 
-    /** CR and LF would split the upstream header; NUL and the rest have no place in a key. */
+    /**
+     * The key is sent as an {@code X-Api-Key} or {@code Cookie} header value: printable ASCII and spaces only. CR and LF
+     * would split the header; NUL, DEL and the C1 controls (U+0085 among them) would leave as raw bytes; any other
+     * non-ASCII character would be mangled on the way (a header is bytes), so SAI could never match it anyway.
+     */
     private static boolean hasControlCharacter(String value) {
+        return value.chars().anyMatch(c -> c < 0x20 || (c >= 0x7f && c <= 0x9f));
+    }
+
+    private static boolean fitsAHeader(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                return true;
+            if (c < 0x20 || c > 0x7e) {
+                return false;
             }
         }
-        return false;
+        return true;
     }
 }

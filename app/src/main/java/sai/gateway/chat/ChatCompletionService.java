@@ -58,6 +58,10 @@ public class ChatCompletionService {
     private static final Logger LOG = LoggerFactory.getLogger(ChatCompletionService.class);
     private static final int PREVIEW_CHARS = 100;
     private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
+    /** Anything a log viewer may take for a line break or a terminal for a command: control characters (C0, C1), U+2028/9. */
+    private static final Pattern LINE_BREAKING = Pattern.compile("[\\p{Cntrl}\\u0080-\\u009f\\u2028\\u2029]+");
+    /** Messages previewed per request with VERBOSE_LOGGING: the first half and the last half of this many. */
+    private static final int VERBOSE_MESSAGES = 10;
 
     private final ChatRequestReader reader;
     private final ModelCatalog models;
@@ -213,11 +217,23 @@ public class ChatCompletionService {
                 request.messages().size(), roles, bytes, request.model() == null ? "default" : printable(request.model()), request.stream(),
                 request.bodyUserKey() != null);
         if (log.isDebugEnabled()) {
-            for (int i = 0; i < request.messages().size(); i++) {
-                ChatMessage m = request.messages().get(i);
-                log.debug("[VERBOSE] [{}] role={} | length={} | preview='{}'", i, m.role().wire(), m.content().length(), preview(m.content()));
+            // Bounded whatever the client sends: the first and the last messages, and a count of the rest.
+            int count = request.messages().size();
+            int head = count <= VERBOSE_MESSAGES ? count : VERBOSE_MESSAGES / 2;
+            for (int i = 0; i < head; i++) {
+                logPreview(log, request.messages().get(i), i);
+            }
+            if (count > head) {
+                log.debug("[VERBOSE] ... {} more messages not shown", count - VERBOSE_MESSAGES);
+                for (int i = count - VERBOSE_MESSAGES / 2; i < count; i++) {
+                    logPreview(log, request.messages().get(i), i);
+                }
             }
         }
+    }
+
+    private static void logPreview(RequestLog log, ChatMessage m, int index) {
+        log.debug("[VERBOSE] [{}] role={} | length={} | preview='{}'", index, m.role().wire(), m.content().length(), preview(m.content()));
     }
 
     private void logAnswered(ChatExchange exchange, SaiAnswer answer) {
@@ -235,9 +251,13 @@ public class ChatCompletionService {
         return oneLine.length() > PREVIEW_CHARS ? oneLine.substring(0, PREVIEW_CHARS) + "..." : oneLine;
     }
 
+    /** Cut before it is cleaned, so a megabyte of content costs no more than a line. */
     private static String preview(String content) {
-        String oneLine = content.replaceAll("[\\r\\n\\t]+", " ");
-        return oneLine.length() > PREVIEW_CHARS ? oneLine.substring(0, PREVIEW_CHARS) : oneLine;
+        int end = Math.min(content.length(), PREVIEW_CHARS);
+        if (end > 0 && end < content.length() && Character.isHighSurrogate(content.charAt(end - 1))) {
+            end--;
+        }
+        return LINE_BREAKING.matcher(content.substring(0, end)).replaceAll(" ");
     }
 
     /** The classified failure, never its cause chain: causes can quote upstream bodies. */

@@ -22,10 +22,11 @@ public class ClientLocaleResolver {
     }
 
     public Locale resolve(@Nullable HttpRequest<?> request) {
-        if (request == null) {
-            return fallback;
-        }
-        String header = request.getHeaders().get(HttpHeaders.ACCEPT_LANGUAGE);
+        return fromHeader(request == null ? null : request.getHeaders().get(HttpHeaders.ACCEPT_LANGUAGE));
+    }
+
+    /** From the raw header, where no framework request exists (a refusal at the HTTP layer). */
+    public Locale fromHeader(@Nullable String header) {
         if (header == null || header.isBlank()) {
             return fallback;
         }

@@ -18,9 +18,13 @@ public enum ErrorCode {
     MODEL_NOT_FOUND(404, "invalid_request_error", "model_not_found"),
     UNKNOWN_URL(404, "invalid_request_error", "unknown_url"),
     METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed"),
+    /** The request (its headers, or its body) did not arrive within CLIENT_HEADER_TIMEOUT / CLIENT_BODY_TIMEOUT. */
+    REQUEST_TIMEOUT(408, "invalid_request_error", "request_timeout"),
     REQUEST_TOO_LARGE(413, "invalid_request_error", "request_too_large"),
+    URI_TOO_LONG(414, "invalid_request_error", "uri_too_long"),
     UNSUPPORTED_MEDIA_TYPE(415, "invalid_request_error", "unsupported_media_type"),
     RATE_LIMIT_EXCEEDED(429, "requests", "rate_limit_exceeded"),
+    REQUEST_HEADERS_TOO_LARGE(431, "invalid_request_error", "request_headers_too_large"),
     /** The gateway's own limits (RATE_LIMIT_RPM, TOKEN_QUOTA_DAILY), typed as OpenAI types its own. */
     CLIENT_REQUEST_LIMIT(429, "requests", "rate_limit_exceeded"),
     CLIENT_TOKEN_QUOTA(429, "tokens", "rate_limit_exceeded"),

@@ -41,9 +41,17 @@ public class OpenAiErrorResponseProcessor implements ErrorResponseProcessor<Erro
         GatewayException error = context.getRootCause().filter(OpenAiErrorResponseProcessor::isMalformedAcceptHeader).isPresent()
                 ? new InvalidRequestException(ErrorCode.BAD_REQUEST, null, "malformed Accept or Accept-Language header")
                 : classify(baseResponse.getStatus(), request);
+        // Refusals Micronaut makes before routing (an unparseable URI, for one) skip the filters: no id was assigned.
+        boolean beforeFilters = !RequestIds.assigned(request);
+        String requestId = RequestIds.of(request);
         if (error.code() == ErrorCode.INTERNAL_ERROR) {
-            context.getRootCause().ifPresent(cause -> new RequestLog(LOG, RequestIds.of(request))
+            context.getRootCause().ifPresent(cause -> new RequestLog(LOG, requestId)
                     .error("Unexpected failure on {} {}: {}", request.getMethodName(), request.getPath(), cause.getClass().getName(), cause));
+        } else if (beforeFilters) {
+            new RequestLog(LOG, requestId).info("[HTTP] refused {} {} before routing", error.code().status(), error.messageKey());
+        }
+        if (beforeFilters) {
+            baseResponse.header(RequestIds.HEADER, requestId);
         }
         return baseResponse.status(HttpStatus.valueOf(error.code().status()))
                 .contentType(MediaType.APPLICATION_JSON_TYPE)

@@ -15,7 +15,8 @@ public final class RequestIds {
     private RequestIds() {
     }
 
-    static String newId() {
+    /** A fresh id, for a refusal the HTTP layer answers before any filter could assign one. */
+    public static String newId() {
         // Mixed with the clock: instances restored from one SnapStart snapshot share ThreadLocalRandom's seeds.
         long bits = ThreadLocalRandom.current().nextLong() ^ (System.nanoTime() * 0x9E3779B97F4A7C15L);
         char[] id = new char[8];
@@ -23,6 +24,11 @@ public final class RequestIds {
             id[i] = HEX[(int) (bits >>> (i * 4)) & 0xf];
         }
         return new String(id);
+    }
+
+    /** Whether {@link RequestIdFilter} ran for this request. */
+    public static boolean assigned(HttpRequest<?> request) {
+        return request.getAttribute(ATTRIBUTE).isPresent();
     }
 
     /** The id the filter assigned, or a fresh one for code running outside a request. */

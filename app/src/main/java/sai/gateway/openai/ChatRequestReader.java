@@ -33,7 +33,7 @@ public class ChatRequestReader {
         if (!root.isObject()) {
             throw InvalidRequestException.keyed(ErrorCode.INVALID_JSON, "body_not_object", null, JsonKind.of(root));
         }
-        String model = optionalString(root, "model");
+        String model = modelId(root);
         List<ChatMessage> messages = messages(root.get("messages"));
         boolean stream = optionalBoolean(root.get("stream"), "stream");
         boolean includeUsage = false;
@@ -44,15 +44,16 @@ public class ChatRequestReader {
         }
         checkSamplingParameters(root);
         ToolRequest tools = ChatToolsReader.read(root);
-        return new ChatRequest(model == null || model.isBlank() ? null : model.trim(), messages, stream, includeUsage, bodyUserKey(root), tools);
+        return new ChatRequest(model, messages, stream, includeUsage, bodyUserKey(root), tools);
     }
 
     /**
      * One pass over the bytes: Jackson's parser feeds Micronaut's tree decoder, and the same parser then
      * proves nothing follows the value ({@code {...} garbage} or two objects would otherwise be accepted).
+     * The bytes are checked to be strict UTF-8 first, which Jackson does not do.
      */
     static JsonNode parse(byte[] body) {
-        if (body == null || body.length == 0) {
+        if (body == null || body.length == 0 || !StrictUtf8.isWellFormed(body)) {
             throw new InvalidRequestException(ErrorCode.INVALID_JSON, null);
         }
         try (JsonParser parser = STRICT_JSON.createParser(body)) {
@@ -184,8 +185,49 @@ public class ChatRequestReader {
         range(root, "top_p", 0, 1);
         range(root, "presence_penalty", -2, 2);
         range(root, "frequency_penalty", -2, 2);
-        range(root, "max_tokens", 1, Integer.MAX_VALUE);
-        range(root, "max_completion_tokens", 1, Integer.MAX_VALUE);
+        integerRange(root, "max_tokens", 1, Integer.MAX_VALUE);
+        integerRange(root, "max_completion_tokens", 1, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The requested model id, or null for the default (absent, null or blank). Whitespace around it is trimmed, as a
+     * pasted id's newline is no attack; a control character left inside is refused, because String.trim() would
+     * have quietly turned {@code "sai-model\u0000"} into {@code sai-model}.
+     */
+    @Nullable
+    static String modelId(JsonNode root) {
+        String model = optionalString(root, "model");
+        if (model == null || model.isBlank()) {
+            return null;
+        }
+        String id = model.strip();
+        if (hasControlCharacter(id)) {
+            throw InvalidRequestException.keyed(ErrorCode.INVALID_VALUE, "model_control_characters", "model");
+        }
+        return id;
+    }
+
+    /** C0, DEL and C1 (U+0080..U+009F): never part of an identifier. */
+    static boolean hasControlCharacter(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A count: a whole number in range. {@code 1.5} is not rounded or truncated for the client, it is refused; {@code 2.0} is 2. */
+    static void integerRange(JsonNode root, String name, long min, long max) {
+        JsonNode node = root.get(name);
+        if (node != null && node.isNumber()) {
+            double value = node.getNumberValue().doubleValue();
+            if (!Double.isInfinite(value) && value != Math.rint(value)) {
+                throw new InvalidRequestException(ErrorCode.INVALID_TYPE, name, name, "integer", "decimal number");
+            }
+        }
+        range(root, name, min, max);
     }
 
     static void range(JsonNode root, String name, double min, double max) {

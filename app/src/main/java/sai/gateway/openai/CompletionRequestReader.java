@@ -21,7 +21,7 @@ public class CompletionRequestReader {
         if (!root.isObject()) {
             throw InvalidRequestException.keyed(ErrorCode.INVALID_JSON, "body_not_object", null, JsonKind.of(root));
         }
-        String model = ChatRequestReader.optionalString(root, "model");
+        String model = ChatRequestReader.modelId(root);
         String prompt = prompt(root.get("prompt"));
         boolean stream = ChatRequestReader.optionalBoolean(root.get("stream"), "stream");
         boolean includeUsage = false;
@@ -50,8 +50,8 @@ public class CompletionRequestReader {
         ChatRequestReader.range(root, "top_p", 0, 1);
         ChatRequestReader.range(root, "presence_penalty", -2, 2);
         ChatRequestReader.range(root, "frequency_penalty", -2, 2);
-        ChatRequestReader.range(root, "max_tokens", 0, Integer.MAX_VALUE);
-        ChatRequest chat = new ChatRequest(model == null || model.isBlank() ? null : model.trim(), List.of(new ChatMessage(Role.USER, prompt)),
+        ChatRequestReader.integerRange(root, "max_tokens", 0, Integer.MAX_VALUE);
+        ChatRequest chat = new ChatRequest(model, List.of(new ChatMessage(Role.USER, prompt)),
                 stream, includeUsage, ChatRequestReader.bodyUserKey(root));
         return new CompletionRequest(chat, prompt, echo);
     }

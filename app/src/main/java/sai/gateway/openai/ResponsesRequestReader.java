@@ -33,12 +33,12 @@ public class ResponsesRequestReader {
         if (background != null && !background.isNull() && ChatRequestReader.optionalBoolean(background, "background")) {
             throw InvalidRequestException.keyed(ErrorCode.INVALID_VALUE, "background_unsupported", "background");
         }
-        String model = ChatRequestReader.optionalString(root, "model");
+        String model = ChatRequestReader.modelId(root);
         String instructions = ChatRequestReader.optionalString(root, "instructions");
         boolean stream = ChatRequestReader.optionalBoolean(root.get("stream"), "stream");
         ChatRequestReader.range(root, "temperature", 0, 2);
         ChatRequestReader.range(root, "top_p", 0, 1);
-        ChatRequestReader.range(root, "max_output_tokens", 1, Integer.MAX_VALUE);
+        ChatRequestReader.integerRange(root, "max_output_tokens", 1, Integer.MAX_VALUE);
         Map<String, String> metadata = metadata(root.get("metadata"));
         ToolRequest tools = ResponsesToolsReader.read(root);
 
@@ -47,7 +47,7 @@ public class ResponsesRequestReader {
             messages.add(new ChatMessage(Role.SYSTEM, instructions));
         }
         messages.addAll(ResponsesInputReader.read(root.get("input")));
-        ChatRequest chat = new ChatRequest(model == null || model.isBlank() ? null : model.trim(), messages, stream, false,
+        ChatRequest chat = new ChatRequest(model, messages, stream, false,
                 ChatRequestReader.bodyUserKey(root), tools);
 
         JsonNode toolsSent = root.get("tools");

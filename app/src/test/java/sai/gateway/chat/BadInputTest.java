@@ -68,6 +68,14 @@ class BadInputTest extends SaiFakeTest {
         c.add(json("empty body", "", 400, "invalid_json", null));
         c.add(json("whitespace body", "  \n\t ", 400, "invalid_json", null));
         c.add(raw("invalid UTF-8 bytes", JSON, invalidUtf8(), 400, "invalid_json", null, null));
+        // Lenient decoders read these as characters: '/' from the overlong forms, lone surrogates from the rest.
+        c.add(raw("overlong 2-byte '/' (C0 AF)", JSON, inContent(0xC0, 0xAF), 400, "invalid_json", null, null));
+        c.add(raw("overlong 3-byte '/' (E0 80 AF)", JSON, inContent(0xE0, 0x80, 0xAF), 400, "invalid_json", null, null));
+        c.add(raw("overlong 4-byte '/' (F0 80 80 AF)", JSON, inContent(0xF0, 0x80, 0x80, 0xAF), 400, "invalid_json", null, null));
+        c.add(raw("above U+10FFFF (F4 90 80 80)", JSON, inContent(0xF4, 0x90, 0x80, 0x80), 400, "invalid_json", null, null));
+        c.add(raw("UTF-8 encoded surrogate (ED A0 80)", JSON, inContent(0xED, 0xA0, 0x80), 400, "invalid_json", null, null));
+        c.add(raw("truncated 3-byte sequence at the end", JSON, truncatedAtEnd(), 400, "invalid_json", null, null));
+        c.add(raw("UTF-16 body", JSON, ("{" + MESSAGES + "}").getBytes(StandardCharsets.UTF_16LE), 400, "invalid_json", null, null));
         c.add(json("JSON array as root", "[" + USER_MESSAGE + "]", 400, "invalid_json", null));
         c.add(json("JSON string as root", "\"hello\"", 400, "invalid_json", null));
         c.add(json("JSON number as root", "42", 400, "invalid_json", null));
@@ -107,6 +115,9 @@ class BadInputTest extends SaiFakeTest {
                 400, "invalid_type", "stream_options.include_usage"));
         c.add(json("model as number", "{\"model\":4," + MESSAGES + "}", 400, "invalid_type", "model"));
         c.add(json("model as array", "{\"model\":[\"sai-model\"]," + MESSAGES + "}", 400, "invalid_type", "model"));
+        c.add(json("model with a trailing NUL", "{\"model\":\"sai-model\\u0000\"," + MESSAGES + "}", 400, "invalid_value", "model"));
+        c.add(json("model with a leading NUL", "{\"model\":\"\\u0000sai-model\"," + MESSAGES + "}", 400, "invalid_value", "model"));
+        c.add(json("model with a C1 control character", "{\"model\":\"sai-model\\u0085\"," + MESSAGES + "}", 400, "invalid_value", "model"));
         c.add(json("n is 2", "{" + MESSAGES + ",\"n\":2}", 400, "invalid_value", "n"));
         c.add(json("n as string", "{" + MESSAGES + ",\"n\":\"1\"}", 400, "invalid_type", "n"));
         c.add(json("temperature 3", "{" + MESSAGES + ",\"temperature\":3}", 400, "invalid_value", "temperature"));
@@ -114,6 +125,9 @@ class BadInputTest extends SaiFakeTest {
         c.add(json("top_p -1", "{" + MESSAGES + ",\"top_p\":-1}", 400, "invalid_value", "top_p"));
         c.add(json("max_tokens 0", "{" + MESSAGES + ",\"max_tokens\":0}", 400, "invalid_value", "max_tokens"));
         c.add(json("max_tokens as string", "{" + MESSAGES + ",\"max_tokens\":\"100\"}", 400, "invalid_type", "max_tokens"));
+        c.add(json("max_tokens 1.5", "{" + MESSAGES + ",\"max_tokens\":1.5}", 400, "invalid_type", "max_tokens"));
+        c.add(json("max_completion_tokens 7.5", "{" + MESSAGES + ",\"max_completion_tokens\":7.5}", 400, "invalid_type", "max_completion_tokens"));
+        c.add(json("max_tokens 1e-3", "{" + MESSAGES + ",\"max_tokens\":1e-3}", 400, "invalid_type", "max_tokens"));
         c.add(json("litellm_params as string", "{" + MESSAGES + ",\"litellm_params\":\"key\"}", 400, "invalid_type", "litellm_params"));
         c.add(json("litellm_params.metadata as array", "{" + MESSAGES + ",\"litellm_params\":{\"metadata\":[]}}",
                 400, "invalid_type", "litellm_params.metadata"));
@@ -153,6 +167,12 @@ class BadInputTest extends SaiFakeTest {
         c.add(json("user key with CR LF in the body", userKeyBody("usr-key\\r\\nX-Injected: 1"), 400, "invalid_user_api_key", keyParam));
         c.add(json("user key with NUL in the body", userKeyBody("usr\\u0000key"), 400, "invalid_user_api_key", keyParam));
         c.add(json("user cookie with LF in the body", userKeyBody("Cookies=abc\\nSet-Cookie: x"), 400, "invalid_user_api_key", keyParam));
+        // U+0085 (NEL) and the rest of C1 would leave as raw header bytes; nothing outside printable ASCII fits a header.
+        c.add(json("user key with U+0085 in the body", userKeyBody("usr\\u0085key"), 400, "invalid_user_api_key", keyParam));
+        c.add(json("user key with U+009B in the body", userKeyBody("usr\\u009bkey"), 400, "invalid_user_api_key", keyParam));
+        c.add(json("user key with DEL in the body", userKeyBody("usr\\u007fkey"), 400, "invalid_user_api_key", keyParam));
+        c.add(json("user key with a non-ASCII letter in the body", userKeyBody("usr-cl\\u00e9"), 400, "invalid_user_api_key", keyParam));
+        c.add(json("user key with U+2028 in the body", userKeyBody("usr\\u2028key"), 400, "invalid_user_api_key", keyParam));
         c.add(new Case("user key with a tab in the header", "POST", CHAT, JSON, bytes("{" + MESSAGES + "}"),
                 List.of("user_api_key", "usr\tkey"), 400, "invalid_user_api_key", "user_api_key", null));
 
@@ -203,30 +223,47 @@ class BadInputTest extends SaiFakeTest {
     /** java.net.http refuses to send control characters in a header, so this one goes over a raw socket. */
     @Test
     void nulInTheUserKeyHeaderIsRefusedWithoutSaiCall() throws IOException {
+        String response = rawPostWithUserKeyHeader("usr\u0000key");
+
+        // Netty refuses the header before routing; what matters is the shape of the answer and that SAI never hears of it.
+        assertThat(response).startsWith("HTTP/1.1 400");
+        assertThat(response.toLowerCase(Locale.ROOT)).contains("content-type: application/json").containsPattern("x-request-id: [0-9a-f]{8}\r\n");
+        String json = response.substring(response.indexOf("\r\n\r\n") + 4);
+        OpenApiSchemas.assertValid("ErrorResponse", json);
+        assertThat(json).as("an unreadable HTTP request is not blamed on the JSON").contains("\"code\":\"bad_request\"");
+        assertThat(sai.getAllServeEvents()).isEmpty();
+    }
+
+    /** The byte 0x85 (U+0085 read as Latin-1, as Netty reads header bytes) inside the key: refused like any control character. */
+    @Test
+    void aC1ControlCharacterInTheUserKeyHeaderIsRefusedWithoutSaiCall() throws IOException {
+        String response = rawPostWithUserKeyHeader("usr\u0085key");
+
+        assertThat(response).startsWith("HTTP/1.1 400");
+        String json = response.substring(response.indexOf("\r\n\r\n") + 4);
+        OpenApiSchemas.assertValid("ErrorResponse", json);
+        JsonNode error = Json.parse(json).get("error");
+        assertThat(error.get("code").asText()).isEqualTo("invalid_user_api_key");
+        assertThat(error.get("param").asText()).isEqualTo("user_api_key");
+        assertThat(sai.getAllServeEvents()).isEmpty();
+    }
+
+    private String rawPostWithUserKeyHeader(String key) throws IOException {
         byte[] body = bytes("{" + MESSAGES + "}");
         String head = "POST " + CHAT + " HTTP/1.1\r\n"
                 + "Host: localhost\r\n"
                 + "Content-Type: application/json\r\n"
-                + "user_api_key: usr\u0000key\r\n"
+                + "user_api_key: " + key + "\r\n"
                 + "Content-Length: " + body.length + "\r\n"
                 + "Connection: close\r\n\r\n";
-        String response;
         try (Socket socket = new Socket(server.getHost(), server.getPort())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write(head.getBytes(StandardCharsets.ISO_8859_1));
             out.write(body);
             out.flush();
-            response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
-
-        // Netty refuses the header before routing; what matters is the shape of the answer and that SAI never hears of it.
-        assertThat(response).startsWith("HTTP/1.1 400");
-        assertThat(response.toLowerCase(Locale.ROOT)).contains("content-type: application/json");
-        String json = response.substring(response.indexOf("\r\n\r\n") + 4);
-        OpenApiSchemas.assertValid("ErrorResponse", json);
-        assertThat(json).as("an unreadable HTTP request is not blamed on the JSON").contains("\"code\":\"bad_request\"");
-        assertThat(sai.getAllServeEvents()).isEmpty();
     }
 
     private HttpRequest request(Case c) {
@@ -268,6 +305,28 @@ class BadInputTest extends SaiFakeTest {
         System.arraycopy(head, 0, all, 0, head.length);
         System.arraycopy(bad, 0, all, head.length, bad.length);
         System.arraycopy(tail, 0, all, head.length + bad.length, tail.length);
+        return all;
+    }
+
+    /** A chat request whose message content holds these raw bytes between two letters. */
+    private static byte[] inContent(int... raw) {
+        byte[] head = bytes("{\"messages\":[{\"role\":\"user\",\"content\":\"a");
+        byte[] tail = bytes("b\"}]}");
+        byte[] all = new byte[head.length + raw.length + tail.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        for (int i = 0; i < raw.length; i++) {
+            all[head.length + i] = (byte) raw[i];
+        }
+        System.arraycopy(tail, 0, all, head.length + raw.length, tail.length);
+        return all;
+    }
+
+    /** A valid request followed by the first two bytes of a three-byte character. */
+    private static byte[] truncatedAtEnd() {
+        byte[] valid = bytes("{" + MESSAGES + "}");
+        byte[] all = java.util.Arrays.copyOf(valid, valid.length + 2);
+        all[valid.length] = (byte) 0xE2;
+        all[valid.length + 1] = (byte) 0x82;
         return all;
     }
 

@@ -151,6 +151,8 @@ class CompletionsTest extends SaiFakeTest {
             "{\"prompt\": \"a\", \"echo\": \"yes\"}           | echo             | invalid_type",
             "{\"prompt\": \"a\", \"temperature\": -1}         | temperature      | invalid_value",
             "{\"prompt\": \"a\", \"stream_options\": 1}       | stream_options   | invalid_type",
+            "{\"prompt\": \"a\", \"max_tokens\": 1.5}         | max_tokens       | invalid_type",
+            "{\"prompt\": \"a\", \"model\": \"sai-model\\u0000\"} | model        | invalid_value",
     })
     void whatSaiCannotHonourIsRefused(String body, String param, String code) {
         JsonNode error = OpenAiErrors.assertError(postJson("/v1/completions", body), 400, "invalid_request_error", code, param);

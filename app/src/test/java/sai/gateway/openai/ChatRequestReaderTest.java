@@ -125,6 +125,30 @@ class ChatRequestReaderTest {
     }
 
     @Test
+    void aPastedModelIdsNewlineIsTrimmedButANulIsNot() {
+        assertThat(read("{\"model\":\"sai-model\\n\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").model()).isEqualTo("sai-model");
+        assertThatThrownBy(() -> read("{\"model\":\"sai-model\\u0000\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_VALUE);
+                    assertThat(e.param()).isEqualTo("model");
+                });
+    }
+
+    @Test
+    void wholeNumbersWrittenAsDecimalsAreCounts() {
+        // JSON Schema's integer includes 2.0 and 1e2; only a fractional part is refused.
+        read("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":2.0,\"max_completion_tokens\":1e2}");
+    }
+
+    @Test
+    void textInEveryScriptPassesTheUtf8Check() {
+        String text = "¿Qué tal? 你好 😀 \u2028";
+        ChatRequest request = reader.read(("{\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(request.messages().get(0).content()).isEqualTo(text);
+    }
+
+    @Test
     void stringPartsAreTakenAsText() {
         ChatRequest request = read("{\"messages\":[{\"role\":\"user\",\"content\":[\"a\",{\"type\":\"text\",\"text\":\"b\"}]}]}");
 

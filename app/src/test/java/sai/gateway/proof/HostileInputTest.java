@@ -172,6 +172,7 @@ class HostileInputTest {
         return List.of(
                 set("model", notA("string")),
                 set("model", unknownModel()),
+                set("model", modelWithControlCharacter()),
                 set("messages", Arbitraries.oneOf(notA("array"), Arbitraries.just(NODES.arrayNode()), Arbitraries.just(NODES.nullNode()))),
                 message(Arbitraries.oneOf(notA("object"), Arbitraries.just(NODES.objectNode().put("content", "no role")))),
                 message(Arbitraries.oneOf(notA("string"), unknownRole()).map(role -> {
@@ -187,8 +188,8 @@ class HostileInputTest {
                 set("stream_options", notA("object")),
                 set("stream_options", notA("boolean").map(v -> NODES.objectNode().set("include_usage", v))),
                 set("n", Arbitraries.oneOf(absurdIntegers().filter(n -> n.asLong() != 1), fractions(), notA("number"))),
-                set("max_tokens", Arbitraries.oneOf(outside(1, Integer.MAX_VALUE), notA("number"))),
-                set("max_completion_tokens", Arbitraries.oneOf(outside(1, Integer.MAX_VALUE), notA("number"))),
+                set("max_tokens", Arbitraries.oneOf(outside(1, Integer.MAX_VALUE), notA("number"), positiveFractions())),
+                set("max_completion_tokens", Arbitraries.oneOf(outside(1, Integer.MAX_VALUE), notA("number"), positiveFractions())),
                 set("temperature", Arbitraries.oneOf(outside(0, 2), notA("number"))),
                 set("top_p", Arbitraries.oneOf(outside(0, 1), notA("number"))),
                 set("presence_penalty", outside(-2, 2)),
@@ -223,6 +224,7 @@ class HostileInputTest {
         return List.of(
                 set("model", notA("string")),
                 set("model", unknownModel()),
+                set("model", modelWithControlCharacter()),
                 set("input", Arbitraries.oneOf(notA("string or array"), Arbitraries.just(NODES.nullNode()))),
                 set("input", Arbitraries.oneOf(notA("object"), unknownRole().map(r -> NODES.objectNode().put("type", "message")
                         .put("content", "hi").set("role", r))).map(item -> NODES.arrayNode().add(item))),
@@ -237,7 +239,7 @@ class HostileInputTest {
                 set("stream", notA("boolean")),
                 set("temperature", Arbitraries.oneOf(outside(0, 2), notA("number"))),
                 set("top_p", Arbitraries.oneOf(outside(0, 1), notA("number"))),
-                set("max_output_tokens", Arbitraries.oneOf(outside(1, Integer.MAX_VALUE), notA("number"))),
+                set("max_output_tokens", Arbitraries.oneOf(outside(1, Integer.MAX_VALUE), notA("number"), positiveFractions())),
                 set("metadata", notA("object")),
                 set("litellm_params", userKeyWithControlCharacters().map(k -> metadata(NODES.textNode(k)))));
     }
@@ -318,7 +320,11 @@ class HostileInputTest {
         Arbitrary<byte[]> bad = Arbitraries.of(
                 new byte[]{(byte) 0xff}, new byte[]{(byte) 0xfe, (byte) 0xff}, new byte[]{(byte) 0x80},
                 new byte[]{(byte) 0xbf, 'a'}, new byte[]{(byte) 0xc3, '('}, new byte[]{(byte) 0xe2, (byte) 0x82, 'x'},
-                new byte[]{(byte) 0xf0, (byte) 0x9f, (byte) 0x98}, new byte[]{(byte) 0xf8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80});
+                new byte[]{(byte) 0xf0, (byte) 0x9f, (byte) 0x98}, new byte[]{(byte) 0xf8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80},
+                // Overlong forms of '/', a code point above U+10FFFF, an encoded surrogate, a raw NUL: a lenient decoder reads characters.
+                new byte[]{(byte) 0xc0, (byte) 0xaf}, new byte[]{(byte) 0xc1, (byte) 0xbf}, new byte[]{(byte) 0xe0, (byte) 0x80, (byte) 0xaf},
+                new byte[]{(byte) 0xf0, (byte) 0x80, (byte) 0x80, (byte) 0xaf}, new byte[]{(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+                new byte[]{(byte) 0xed, (byte) 0xa0, (byte) 0x80}, new byte[]{(byte) 0xed, (byte) 0xbf, (byte) 0xbf}, new byte[]{0});
         String marker = "INVALID_UTF8_HERE";
         ObjectNode withMarker = base.deepCopy();
         if (withMarker.has("messages")) {
@@ -369,6 +375,21 @@ class HostileInputTest {
         return text().ofMinLength(1).ofMaxLength(200).filter(s -> !MODELS.contains(s.trim()) && !s.isBlank()).map(NODES::textNode);
     }
 
+    /** A listed model id with a control character (C0, DEL or C1) before, inside or after it. */
+    private static Arbitrary<JsonNode> modelWithControlCharacter() {
+        Arbitrary<String> control = Arbitraries.oneOf(Arbitraries.chars().range('\u0000', '\u001f'), Arbitraries.just('\u007f'),
+                Arbitraries.chars().range('\u0080', '\u009f')).map(String::valueOf);
+        return Combinators.combine(Arbitraries.of(MODELS), control, Arbitraries.of("before", "inside", "after")).as((model, c, where) ->
+                switch (where) {
+                    case "before" -> c + model;
+                    case "inside" -> model.substring(0, 3) + c + model.substring(3);
+                    default -> model + c;
+                })
+                // Whitespace around an id is trimmed as before (a pasted id's newline is not an attack); only what remains counts.
+                .filter(m -> !MODELS.contains(m.strip()))
+                .map(NODES::textNode);
+    }
+
     private static Arbitrary<JsonNode> unknownRole() {
         return text().ofMinLength(0).ofMaxLength(40)
                 .filter(s -> !Set.of("system", "developer", "user", "assistant", "tool", "function").contains(s))
@@ -389,7 +410,8 @@ class HostileInputTest {
     private static Arbitrary<String> userKeyWithControlCharacters() {
         // Inside the key: a key is trimmed first (a pasted key's trailing newline is not an attack), then refused if anything is left.
         return Combinators.combine(Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(12),
-                Arbitraries.of("\r\n", "\n", "\r", "\u0000", "\u0007", "\u001b", "\r\nX-Injected: 1"),
+                Arbitraries.of("\r\n", "\n", "\r", "\u0000", "\u0007", "\u001b", "\r\nX-Injected: 1", "\u007f", "\u0085", "\u009b",
+                        "\u00e9", "\u2028", "\ufeff"),
                 Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(12)).as((a, ctl, b) -> USER_KEY_MARK + a + ctl + b);
     }
 
@@ -401,6 +423,11 @@ class HostileInputTest {
 
     private static Arbitrary<JsonNode> fractions() {
         return Arbitraries.doubles().between(-1e6, 1e6).filter(d -> d != Math.rint(d)).map(NODES::numberNode);
+    }
+
+    /** Decimals where an integer belongs, inside the integer's range. */
+    private static Arbitrary<JsonNode> positiveFractions() {
+        return Arbitraries.doubles().between(1, 1e6).filter(d -> d != Math.rint(d)).map(NODES::numberNode);
     }
 
     /** Numbers strictly outside [min, max], absurd magnitudes included. */

@@ -1,0 +1,277 @@
+package sai.gateway.edge;
+
+import io.micronaut.core.annotation.Nullable;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import sai.gateway.error.ErrorCode;
+import sai.gateway.error.InvalidRequestException;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One HTTP/1.1 connection's requests as they leave Netty's decoder, before Micronaut sees them. Refuses, with
+ * an OpenAI error and a closed connection, what cannot be served safely: a request Netty could not decode
+ * (431 for oversized headers, 414 for an oversized request line, else 400), one with both Transfer-Encoding and
+ * Content-Length or a transfer coding other than {@code chunked} alone (RFC 9112 section 6.3: 400 and close),
+ * and one that arrives too slowly.
+ *
+ * <p>Slowness has two bounds, neither of which touches the wait for SAI: the head must be complete within the
+ * header timeout of the connection's opening or of its first byte (a connection that sent nothing is closed
+ * silently; an idle kept-alive connection is left to the server's idle timeout), and the body within the body
+ * timeout of the head. Once the last byte of a request is in, no timer runs, so a stream or a slow SAI answer
+ * is never cut. A timer never closes a connection while an earlier answer on it is still being written.
+ *
+ * <p>Netty's read idle events cannot do this: a client sending one byte every few seconds is never idle.
+ */
+final class RequestEdgeHandler extends ChannelDuplexHandler {
+
+    private enum Phase { HEAD, BODY, BETWEEN, REFUSED }
+
+    private final EdgeRefusals refusals;
+    private final Duration headerTimeout;
+    private final Duration bodyTimeout;
+    private final int maxHeaderBytes;
+    private final int maxLineBytes;
+
+    private ChannelHandlerContext ctx;
+    private Phase phase = Phase.HEAD;
+    private boolean headBytesSeen;
+    @Nullable
+    private ScheduledFuture<?> deadline;
+    @Nullable
+    private String acceptLanguage;
+    /** Request heads handed to Micronaut, their answers begun, and their answers written to the end (1xx not counted). */
+    private int received;
+    private int started;
+    private int answered;
+    @Nullable
+    private FullHttpResponse pendingRefusal;
+    private int refuseAfterAnswers;
+
+    RequestEdgeHandler(EdgeRefusals refusals, EdgeConfiguration timeouts, int maxHeaderBytes, int maxLineBytes) {
+        this.refusals = refusals;
+        this.headerTimeout = timeouts.headerTimeout();
+        this.bodyTimeout = timeouts.bodyTimeout();
+        this.maxHeaderBytes = maxHeaderBytes;
+        this.maxLineBytes = maxLineBytes;
+    }
+
+    /** Goes in front of the decoder, which shows nothing of a head until it is complete: raw bytes start the header clock. */
+    ChannelHandler bytesWatcher() {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext context, Object msg) {
+                if (phase == Phase.BETWEEN) {
+                    phase = Phase.HEAD;
+                }
+                if (phase == Phase.HEAD) {
+                    headBytesSeen = true;
+                }
+                context.fireChannelRead(msg);
+            }
+        };
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext context) {
+        this.ctx = context;
+        if (context.channel().isActive()) {
+            arm(headerTimeout);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext context) {
+        if (deadline == null && phase == Phase.HEAD) {
+            arm(headerTimeout);
+        }
+        context.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) {
+        disarm();
+        if (pendingRefusal != null) {
+            pendingRefusal.release();
+            pendingRefusal = null;
+        }
+        context.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        if (phase == Phase.REFUSED) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpRequest request) {
+            disarm();
+            headBytesSeen = false;
+            InvalidRequestException refused = refusalOf(request);
+            if (refused != null) {
+                String language = request.decoderResult().isFailure() ? null : request.headers().get(HttpHeaderNames.ACCEPT_LANGUAGE);
+                ReferenceCountUtil.release(msg);
+                refuse(refused, language, received, "unreadable or ambiguous request");
+                return;
+            }
+            received++;
+            if (msg instanceof LastHttpContent) {
+                phase = Phase.BETWEEN;
+            } else {
+                phase = Phase.BODY;
+                acceptLanguage = request.headers().get(HttpHeaderNames.ACCEPT_LANGUAGE);
+                if (expectsBody(request)) {
+                    arm(bodyTimeout);
+                }
+            }
+        } else if (msg instanceof LastHttpContent) {
+            disarm();
+            phase = Phase.BETWEEN;
+        }
+        context.fireChannelRead(msg);
+    }
+
+    /** After the decoder has taken what was read: a head begun but not finished now runs against the clock. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext context) {
+        if (phase == Phase.HEAD && headBytesSeen && deadline == null) {
+            arm(headerTimeout);
+        }
+        context.fireChannelReadComplete();
+    }
+
+    @Override
+    public void write(ChannelHandlerContext context, Object msg, ChannelPromise promise) {
+        boolean informational = msg instanceof HttpResponse response && response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+        if (!informational) {
+            if (msg instanceof HttpResponse) {
+                started++;
+            }
+            if (msg instanceof LastHttpContent) {
+                answered++;
+            }
+        }
+        context.write(msg, promise);
+        if (pendingRefusal != null && answered >= refuseAfterAnswers) {
+            FullHttpResponse refusal = pendingRefusal;
+            pendingRefusal = null;
+            context.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Nullable
+    private InvalidRequestException refusalOf(HttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+            Throwable cause = request.decoderResult().cause();
+            if (cause instanceof TooLongHttpHeaderException) {
+                return new InvalidRequestException(ErrorCode.REQUEST_HEADERS_TOO_LARGE, null, maxHeaderBytes);
+            }
+            if (cause instanceof TooLongHttpLineException) {
+                return new InvalidRequestException(ErrorCode.URI_TOO_LONG, null, maxLineBytes);
+            }
+            return InvalidRequestException.keyed(ErrorCode.BAD_REQUEST, "http_malformed", null);
+        }
+        HttpHeaders headers = request.headers();
+        List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        if (codings.isEmpty()) {
+            return null;
+        }
+        if (LengthTrackingHeaders.hadBothLengths(headers) || headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            return InvalidRequestException.keyed(ErrorCode.BAD_REQUEST, "http_ambiguous_length", null);
+        }
+        String joined = String.join(", ", codings);
+        if (!request.protocolVersion().equals(HttpVersion.HTTP_1_1) || !joined.strip().equalsIgnoreCase("chunked")) {
+            // gzip (or anything) before chunked, chunked twice, or no chunked at the end, where the body's end cannot be found.
+            return InvalidRequestException.keyed(ErrorCode.BAD_REQUEST, "http_transfer_encoding", null, printable(joined));
+        }
+        return null;
+    }
+
+    private static boolean expectsBody(HttpRequest request) {
+        try {
+            return HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+        } catch (NumberFormatException e) {
+            return true;
+        }
+    }
+
+    private void expired() {
+        deadline = null;
+        if (!ctx.channel().isActive() || phase == Phase.REFUSED || phase == Phase.BETWEEN) {
+            return;
+        }
+        if (phase == Phase.HEAD) {
+            if (answered < received) {
+                arm(headerTimeout); // a pipelined head waits while the answer before it is written
+            } else if (!headBytesSeen) {
+                ctx.close(); // nothing was asked, so there is nothing to answer
+            } else {
+                refuse(new InvalidRequestException(ErrorCode.REQUEST_TIMEOUT, null, seconds(headerTimeout)), null, received,
+                        "headers not complete within " + seconds(headerTimeout) + " s");
+            }
+            return;
+        }
+        if (answered < received - 1) {
+            arm(bodyTimeout);
+        } else if (started >= received) {
+            ctx.close(); // the request was already answered (refused early); only its unwanted body is still trickling in
+        } else {
+            refuse(InvalidRequestException.keyed(ErrorCode.REQUEST_TIMEOUT, "request_body_timeout", null, seconds(bodyTimeout)),
+                    acceptLanguage, received - 1, "body not complete within " + seconds(bodyTimeout) + " s");
+        }
+    }
+
+    /** Answers once every earlier answer on the connection is out, then closes; nothing more is read. */
+    private void refuse(InvalidRequestException error, @Nullable String language, int afterAnswers, String why) {
+        phase = Phase.REFUSED;
+        disarm();
+        FullHttpResponse refusal = refusals.refusal(error, language, why);
+        if (answered >= afterAnswers) {
+            ctx.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            pendingRefusal = refusal;
+            refuseAfterAnswers = afterAnswers;
+        }
+    }
+
+    private void arm(Duration timeout) {
+        disarm();
+        deadline = ctx.executor().schedule(this::expired, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void disarm() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+    }
+
+    private static String seconds(Duration timeout) {
+        long millis = timeout.toMillis();
+        return millis % 1000 == 0 ? Long.toString(millis / 1000) : Double.toString(millis / 1000.0);
+    }
+
+    private static String printable(String value) {
+        String oneLine = value.replaceAll("[\\p{Cntrl}\\u0080-\\u009f]", "?");
+        return oneLine.length() > 60 ? oneLine.substring(0, 60) + "..." : oneLine;
+    }
+}
