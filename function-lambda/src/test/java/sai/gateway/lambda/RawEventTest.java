@@ -204,6 +204,30 @@ class RawEventTest {
     }
 
     @Test
+    void restApiHealthIsUpWithoutAnEmbeddedServer() {
+        APIGatewayProxyRequestEvent event = LambdaFixture.restEvent("rest-models.json");
+        event.setPath("/health");
+        event.getRequestContext().setPath("/prod/health");
+
+        APIGatewayProxyResponseEvent response = rest.handleRequest(event, new MockLambdaContext());
+
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+        assertThat(Json.parse(body(response.getBody(), response.getIsBase64Encoded())).path("status").asText()).isEqualTo("UP");
+    }
+
+    @Test
+    void httpApiHealthIsUpWithoutAnEmbeddedServer() {
+        APIGatewayV2HTTPEvent event = LambdaFixture.httpEvent("function-url-models.json");
+        event.setRawPath("/health");
+        event.getRequestContext().getHttp().setPath("/health");
+
+        APIGatewayV2HTTPResponse response = http.handleRequest(event, new MockLambdaContext());
+
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+        assertThat(Json.parse(body(response.getBody(), response.getIsBase64Encoded())).path("status").asText()).isEqualTo("UP");
+    }
+
+    @Test
     void unknownPathIsAnOpenAiNotFound() {
         APIGatewayProxyRequestEvent event = LambdaFixture.restEvent("rest-models.json");
         event.setPath("/v2/nothing-here");
