@@ -14,9 +14,11 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import sai.gateway.testing.LogCapture;
+import sai.gateway.testing.OpenAiSpecRequired;
 import sai.gateway.testing.OpenApiSchemas;
 
 import java.io.ByteArrayOutputStream;
@@ -49,6 +51,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>jqwik is its own JUnit Platform engine, so this class runs beside the Jupiter tests; it starts the
  * gateway and the SAI fake itself because {@code @MicronautTest} is a Jupiter extension.
  */
+@AddLifecycleHook(OpenAiSpecRequired.class)
 class HostileInputTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
