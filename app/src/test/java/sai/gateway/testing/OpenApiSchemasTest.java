@@ -3,7 +3,7 @@ package sai.gateway.testing;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class OpenApiSchemasTest {
 
-    @BeforeAll
-    static void needsTheSpec() {
+    @BeforeEach
+    void needsTheSpec() {
         OpenApiSchemas.assumeSpec();
     }
 
