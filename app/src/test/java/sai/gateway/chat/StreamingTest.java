@@ -158,9 +158,9 @@ class StreamingTest extends SaiFakeTest {
         assertThat(response.body()).doesNotContain(saiBody).doesNotContain(SYSTEM_KEY);
         List<String> data = SseEvents.parse(response.body()).data();
         assertThat(data).hasSize(2).doesNotContain(SseEvents.DONE);
-        OpenApiSchemas.assertValid("CreateChatCompletionStreamResponse", data.get(0));
+        OpenApiSchemas.assertValidIfSpecPresent("CreateChatCompletionStreamResponse", data.get(0));
         assertThat(Json.parse(data.get(0)).at("/choices/0/delta/role").asText()).isEqualTo("assistant");
-        OpenApiSchemas.assertValid("ErrorResponse", data.get(1));
+        OpenApiSchemas.assertValidIfSpecPresent("ErrorResponse", data.get(1));
         OpenAiErrors.assertErrorObject(Json.parse(data.get(1)), type, code, null);
         SaiCalls.single(saiRequests());
     }

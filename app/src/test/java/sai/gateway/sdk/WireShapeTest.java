@@ -2,6 +2,7 @@ package sai.gateway.sdk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,6 +31,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @MicronautTest
 class WireShapeTest extends SaiFakeTest {
+
+    /** The spec is what this class checks against, so without it each test skips, saying where to get it. */
+    @BeforeEach
+    void needsTheSpec() {
+        OpenApiSchemas.assumeSpec();
+    }
 
     /** Exactly one {@code x-request-id}, of the 8 characters that also tag the request's log lines. */
     static String assertRequestId(HttpResponse<String> response) {

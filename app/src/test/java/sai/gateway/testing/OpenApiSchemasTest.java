@@ -136,6 +136,15 @@ class OpenApiSchemasTest {
     }
 
     @Test
+    void aCheckMadeAlongTheWayFailsOnAWrongShapeWhenTheSpecIsThere() {
+        // The helpers' check: with the spec it is as strict as assertValid.
+        String json = ERROR.replace("\"param\": null, ", "");
+        assertThatThrownBy(() -> OpenApiSchemas.assertValidIfSpecPresent("ErrorResponse", json))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("param");
+    }
+
+    @Test
     void malformedJsonIsAViolation() {
         assertThat(OpenApiSchemas.violations("ErrorResponse", "{\"error\":")).hasSize(1);
     }
