@@ -162,9 +162,9 @@ class StreamingTest extends SaiFakeTest {
         // Named too: LangChain4j's OpenAiStreamingChatModel sees an error only as an event called error.
         assertThat(events.names()).containsExactly(null, "error");
         assertThat(response.body()).contains("\n\nevent: error\ndata: {\"error\":");
-        OpenApiSchemas.assertValid("CreateChatCompletionStreamResponse", data.get(0));
+        OpenApiSchemas.assertValidIfSpecPresent("CreateChatCompletionStreamResponse", data.get(0));
         assertThat(Json.parse(data.get(0)).at("/choices/0/delta/role").asText()).isEqualTo("assistant");
-        OpenApiSchemas.assertValid("ErrorResponse", data.get(1));
+        OpenApiSchemas.assertValidIfSpecPresent("ErrorResponse", data.get(1));
         OpenAiErrors.assertErrorObject(Json.parse(data.get(1)), type, code, null);
         SaiCalls.single(saiRequests());
     }

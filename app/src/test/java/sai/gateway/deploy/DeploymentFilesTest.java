@@ -51,6 +51,7 @@ class DeploymentFilesTest {
     private final JsonNode stackGateway = stack.at("/services/gateway");
     private final JsonNode application = yaml(root.resolve("app/src/main/resources/application.yml"));
     private final Dockerfile dockerfile = Dockerfile.read(root.resolve("docker/Dockerfile"));
+    private final String dockerReadme = read(root.resolve("docker/README.md"));
 
     @Test
     void composeAndStackSetOnlyVariablesTheAppReads() {
@@ -212,6 +213,56 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void everySwarmTaskWritesItsOwnLogDirectory() {
+        // A start-first update runs the old and the new task of a slot side by side: a directory per slot
+        // would have two processes writing (and rotating) one file.
+        String logDir = environment(stackGateway).get("LOG_DIR");
+        assertThat(logDir).as("LOG_DIR of the stack").containsAnyOf("{{.Task.Name}}", "{{.Task.ID}}");
+        assertThat(dockerReadme).as("docker/README.md names the per-task log path").contains(
+                logDir.replace(dockerfile.env().get("LOG_DIR"), stackGateway.path("volumes").get(0).path("source").asText()));
+    }
+
+    @Test
+    void dockerReadmeStatesWhatTheSwarmStackNeedsFromTheCluster() {
+        JsonNode deploy = stackGateway.path("deploy");
+        assertThat(texts(deploy.at("/placement/constraints"))).contains("node.role == worker");
+        assertThat(dockerReadme).as("a worker node is required").contains("node.role == worker");
+        // During an update, start-first runs `parallelism` replicas more than `replicas`: their reservations must fit.
+        int parallelism = deploy.at("/update_config/parallelism").asInt();
+        int extra = deploy.path("replicas").asInt() + parallelism;
+        String cpus = deploy.at("/resources/reservations/cpus").asText();
+        assertThat(dockerReadme).as("the capacity an update needs, in docker/README.md").contains(
+                "`parallelism: " + parallelism + "`", cpus + " CPU", extra + " replicas", "Pending");
+        assertThat(dockerReadme).as("what to do with an update stuck Pending").contains("docker service rollback");
+    }
+
+    @Test
+    void aFailedUpdateRollsBackWithinItsMonitorWindow() {
+        JsonNode deploy = stackGateway.path("deploy");
+        JsonNode update = deploy.path("update_config");
+        assertThat(update.path("failure_action").asText()).isEqualTo("rollback");
+        assertThat(update.path("max_failure_ratio").asDouble(1)).isZero();
+        // A replica that never turns healthy is marked unhealthy after start_period + retries x interval;
+        // the monitor window must last that long, or the update moves on before the failure counts.
+        JsonNode health = stackGateway.path("healthcheck");
+        Duration unhealthyAfter = duration(health.path("start_period").asText())
+                .plus(duration(health.path("interval").asText()).multipliedBy(health.path("retries").asInt()));
+        assertThat(duration(update.path("monitor").asText())).isGreaterThanOrEqualTo(unhealthyAfter);
+        JsonNode rollback = deploy.path("rollback_config");
+        assertThat(rollback.path("order").asText()).isEqualTo("start-first");
+        assertThat(duration(rollback.path("monitor").asText())).isGreaterThanOrEqualTo(unhealthyAfter);
+    }
+
+    @Test
+    void composeFileFormsThatNeedANewerComposeAreNamedInTheReadme() {
+        JsonNode envFile = compose.at("/services/gateway/env_file/0");
+        if (envFile.has("path") || envFile.has("required")) {
+            assertThat(dockerReadme).as("env_file with path/required needs Compose 2.24").contains("Compose 2.24")
+                    .contains("`required`");
+        }
+    }
+
+    @Test
     void composeRunsTheGatewayFromDotEnvAndTheDemoWithoutCredentials() {
         JsonNode gateway = compose.at("/services/gateway");
         assertThat(gateway.at("/env_file/0/path").asText(gateway.at("/env_file/0").asText())).isEqualTo(".env");
@@ -291,6 +342,14 @@ class DeploymentFilesTest {
         }
         assertThat(dir).as("repository root (a parent directory holding docker/Dockerfile)").isNotNull();
         return dir;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static JsonNode yaml(Path file) {

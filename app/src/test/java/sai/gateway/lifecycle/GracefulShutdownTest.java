@@ -124,7 +124,7 @@ class GracefulShutdownTest {
 
         HttpResponse<String> plainResponse = plain.get(30, TimeUnit.SECONDS);
         assertThat(plainResponse.statusCode()).isEqualTo(200);
-        OpenApiSchemas.assertValid("CreateChatCompletionResponse", plainResponse.body());
+        OpenApiSchemas.assertValidIfSpecPresent("CreateChatCompletionResponse", plainResponse.body());
         assertThat(Json.parse(plainResponse.body()).at("/choices/0/message/content").asText()).isEqualTo(ANSWER);
 
         HttpResponse<String> streamResponse = stream.get(30, TimeUnit.SECONDS);
@@ -133,7 +133,7 @@ class GracefulShutdownTest {
         assertThat(events).last().isEqualTo("[DONE]");
         StringBuilder content = new StringBuilder();
         for (String event : events.subList(0, events.size() - 1)) {
-            OpenApiSchemas.assertValid("CreateChatCompletionStreamResponse", event);
+            OpenApiSchemas.assertValidIfSpecPresent("CreateChatCompletionStreamResponse", event);
             JsonNode delta = Json.parse(event).at("/choices/0/delta/content");
             if (!delta.isMissingNode() && !delta.isNull()) {
                 content.append(delta.asText());

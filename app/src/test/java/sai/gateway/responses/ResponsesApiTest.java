@@ -32,7 +32,7 @@ class ResponsesApiTest extends SaiFakeTest {
         HttpResponse<String> response = postJson(path, body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
-        OpenApiSchemas.assertValid("Response", response.body());
+        OpenApiSchemas.assertValidIfSpecPresent("Response", response.body());
         return Json.parse(response.body());
     }
 

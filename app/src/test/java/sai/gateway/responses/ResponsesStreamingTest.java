@@ -211,7 +211,7 @@ class ResponsesStreamingTest extends SaiFakeTest {
         stubAnswer("Same.", 2, 1, "sai-model");
 
         JsonNode streamed = stream(request("Hola", ResponsesApiTest.WEATHER)).last().path("response");
-        OpenApiSchemas.assertValid("Response", streamed.toString());
+        OpenApiSchemas.assertValidIfSpecPresent("Response", streamed.toString());
         JsonNode plain = Json.parse(postJson("/v1/responses", request("Hola", ResponsesApiTest.WEATHER).replace("\"stream\": true", "\"stream\": false")).body());
 
         for (String field : List.of("object", "status", "model", "tools", "tool_choice", "parallel_tool_calls", "metadata", "usage")) {

@@ -142,7 +142,7 @@ class SaiContractTest extends SaiFakeTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("x-request-id")).hasValueSatisfying(id -> assertThat(id).hasSize(8));
-        OpenApiSchemas.assertValid("CreateChatCompletionResponse", response.body());
+        OpenApiSchemas.assertValidIfSpecPresent("CreateChatCompletionResponse", response.body());
         JsonNode completion = Json.parse(response.body());
         assertThat(completion.path("id").asText()).startsWith("chatcmpl-");
         assertThat(completion.path("object").asText()).isEqualTo("chat.completion");
@@ -167,7 +167,7 @@ class SaiContractTest extends SaiFakeTest {
                 "{\"model\": \"claude-sonnet-4-5-20250929\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");
 
         assertThat(response.statusCode()).isEqualTo(200);
-        OpenApiSchemas.assertValid("CreateChatCompletionResponse", response.body());
+        OpenApiSchemas.assertValidIfSpecPresent("CreateChatCompletionResponse", response.body());
         JsonNode completion = Json.parse(response.body());
         assertThat(completion.path("model").asText()).isEqualTo("claude-sonnet-4-5-20250929");
         assertThat(completion.at("/choices/0/message/content").asText()).isEqualTo("Answer without headers");

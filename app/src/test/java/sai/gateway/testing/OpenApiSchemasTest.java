@@ -3,12 +3,18 @@ package sai.gateway.testing;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class OpenApiSchemasTest {
+
+    @BeforeEach
+    void needsTheSpec() {
+        OpenApiSchemas.assumeSpec();
+    }
 
     private static final String COMPLETION = """
             {
@@ -127,6 +133,15 @@ class OpenApiSchemasTest {
                 .hasMessageContaining("CreateChatCompletionResponse")
                 .hasMessageContaining("$.created")
                 .hasMessageContaining("model");
+    }
+
+    @Test
+    void aCheckMadeAlongTheWayFailsOnAWrongShapeWhenTheSpecIsThere() {
+        // The helpers' check: with the spec it is as strict as assertValid.
+        String json = ERROR.replace("\"param\": null, ", "");
+        assertThatThrownBy(() -> OpenApiSchemas.assertValidIfSpecPresent("ErrorResponse", json))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("param");
     }
 
     @Test

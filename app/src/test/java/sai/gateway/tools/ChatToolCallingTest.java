@@ -48,7 +48,7 @@ class ChatToolCallingTest extends SaiFakeTest {
     private JsonNode completion(String body) {
         HttpResponse<String> response = postJson("/v1/chat/completions", body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        OpenApiSchemas.assertValid("CreateChatCompletionResponse", response.body());
+        OpenApiSchemas.assertValidIfSpecPresent("CreateChatCompletionResponse", response.body());
         return Json.parse(response.body());
     }
 
