@@ -166,9 +166,13 @@ public final class GatewayProcess implements AutoCloseable {
         throw new AssertionError("no matching line on stdout within " + within.toSeconds() + " s\n" + output());
     }
 
-    /** SIGTERM, what {@code docker stop} and Swarm send: the JVM runs its shutdown hooks. */
+    /**
+     * SIGTERM, what {@code docker stop} and Swarm send: the JVM runs its shutdown hooks. Through the process
+     * handle, because {@code Process.destroy()} also closes this side of the output pipes, and then everything
+     * the gateway logs while it shuts down would be lost to the test.
+     */
     public void terminate() {
-        process.destroy();
+        process.toHandle().destroy();
     }
 
     public HttpClient http() {
