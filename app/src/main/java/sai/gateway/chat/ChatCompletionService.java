@@ -16,7 +16,9 @@ import sai.gateway.auth.UpstreamCredential;
 import sai.gateway.config.SaiConfiguration;
 import sai.gateway.error.ErrorCode;
 import sai.gateway.error.GatewayException;
+import sai.gateway.error.ShuttingDownException;
 import sai.gateway.error.UpstreamException;
+import sai.gateway.lifecycle.ShutdownCutoff;
 import sai.gateway.limits.ClientLimits;
 import sai.gateway.models.ModelCatalog;
 import sai.gateway.observe.ExchangeStats;
@@ -73,10 +75,12 @@ public class ChatCompletionService {
     private final GatewayMetrics metrics;
     private final ClientLimits limits;
     private final Tracing tracing;
+    private final ShutdownCutoff cutoff;
 
     public ChatCompletionService(ChatRequestReader reader, ModelCatalog models, CredentialResolver credentials,
                                  SaiClient sai, JsonMapper json, SaiConfiguration config, ToolPrompt toolPrompt,
-                                 GatewayMetrics metrics, ClientLimits limits, Tracing tracing) {
+                                 GatewayMetrics metrics, ClientLimits limits, Tracing tracing, ShutdownCutoff cutoff) {
+        this.cutoff = cutoff;
         this.metrics = metrics;
         this.limits = limits;
         this.tracing = tracing;
@@ -132,7 +136,10 @@ public class ChatCompletionService {
         return limits.enabled() ? limits.admit(request, exchange).then(Mono.defer(respond)) : respond.get();
     }
 
-    /** SAI's answer, with one cookie retry after a 429 and the whole exchange bounded by {@code REQUEST_TIMEOUT}. */
+    /**
+     * SAI's answer, with one cookie retry after a 429 and the whole exchange bounded by {@code REQUEST_TIMEOUT},
+     * and by the end of the grace period when the gateway is stopping.
+     */
     public Mono<SaiAnswer> answer(ChatExchange exchange) {
         CredentialPlan plan = exchange.credentials();
         Duration budget = config.requestTimeout();
@@ -145,6 +152,11 @@ public class ChatCompletionService {
                     return execute(exchange, plan.onRateLimit().get());
                 })
                 .timeout(budget, Mono.error(() -> UpstreamException.timeout(budget.toSeconds())))
+                .transform(cutoff::bounded)
+                .doOnError(ShuttingDownException.class, e -> exchange.log().warn(
+                        "[SHUTDOWN] cut after {} ms: SHUTDOWN_GRACE_SECONDS ran out before SAI answered; the client gets {} {}",
+                        millisSince(exchange.startedNanos()), exchange.request().stream() ? "a final error event" : "HTTP 503",
+                        e.code().code()))
                 .doOnSuccess(a -> logAnswered(exchange, a))
                 .flatMap(a -> limits.spend(exchange, a.totalTokens()).thenReturn(a))
                 .doOnError(e -> exchange.log().warn("[SERVER -> CLIENT] failed after {} ms: {}", millisSince(exchange.startedNanos()), describe(e)));

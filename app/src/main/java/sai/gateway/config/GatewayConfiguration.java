@@ -1,7 +1,6 @@
 package sai.gateway.config;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
-import io.micronaut.context.exceptions.ConfigurationException;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -21,24 +20,14 @@ public record GatewayConfiguration(String locale,
     public static final String PREFIX = "gateway";
 
     public GatewayConfiguration {
+        Setting.GATEWAY_LOCALE.require(locale);
         locale = locale == null || locale.isBlank() ? "es" : locale.trim().toLowerCase(Locale.ROOT);
-        if (!locale.equals("es") && !locale.equals("en")) {
-            throw new ConfigurationException("GATEWAY_LOCALE must be es or en, got " + locale);
-        }
+        Setting.SAI_ERROR_STYLE.require(errorStyle);
         errorStyle = errorStyle == null || errorStyle.isBlank() ? "http" : errorStyle.trim().toLowerCase(Locale.ROOT);
-        if (!errorStyle.equals("http") && !errorStyle.equals("message")) {
-            throw new ConfigurationException("SAI_ERROR_STYLE must be http or message, got " + errorStyle);
-        }
-        // logback.xml reads LOG_FORMAT itself, before this runs; an unknown value leaves logback without its
-        // appenders, so stop here with a message instead of running silently.
+        // logback.xml reads LOG_FORMAT itself, before this runs, and writes text for any value it does not know.
+        Setting.LOG_FORMAT.require(logFormat);
         logFormat = logFormat == null || logFormat.isBlank() ? "text" : logFormat.trim();
-        if (!logFormat.equals("text") && !logFormat.equals("json")) {
-            throw new ConfigurationException("LOG_FORMAT must be text or json (lower case), got " + logFormat);
-        }
-        if (streamHeartbeatSeconds < 0) {
-            throw new ConfigurationException("STREAM_HEARTBEAT_SECONDS must be a whole number of seconds (0 turns heartbeats off), got "
-                    + streamHeartbeatSeconds);
-        }
+        Setting.STREAM_HEARTBEAT_SECONDS.require(streamHeartbeatSeconds);
     }
 
     public Locale defaultLocale() {

@@ -35,6 +35,8 @@ public enum ErrorCode {
     UPSTREAM_CIRCUIT_OPEN(503, "server_error", "upstream_unavailable"),
     UPSTREAM_EMPTY_RESPONSE(502, "server_error", "upstream_empty_response"),
     UPSTREAM_TIMEOUT(504, "server_error", "upstream_timeout"),
+    /** The replica is stopping and SHUTDOWN_GRACE_SECONDS ran out before the answer: another replica can take the retry. */
+    GATEWAY_SHUTTING_DOWN(503, "server_error", "gateway_shutting_down"),
     INTERNAL_ERROR(500, "server_error", "internal_error");
 
     private final int status;

@@ -11,7 +11,8 @@ import java.util.Optional;
  * are never credentials, so neither the exception message nor a stack trace can leak one.
  */
 public abstract sealed class GatewayException extends RuntimeException
-        permits InvalidRequestException, AccessDeniedException, UpstreamException, InternalErrorException, ClientLimitException {
+        permits InvalidRequestException, AccessDeniedException, UpstreamException, InternalErrorException, ClientLimitException,
+        ShuttingDownException {
 
     private final ErrorCode code;
     private final String messageKey;

@@ -24,7 +24,8 @@ import java.util.concurrent.CompletionStage;
  * for the {@link ShutdownEvent}) closes the listening socket, lets each open connection finish its
  * request (streams included), flips the {@code gracefulShutdown} readiness indicator to DOWN, and waits
  * up to the grace period. This bean is one more participant: called when draining starts, and, as an
- * ordinary listener of the same event, again once the wait is over.
+ * ordinary listener of the same event, again once the wait is over; requests still open then are cut through
+ * {@link ShutdownCutoff}, so each gets an answer (and a log line) before the process stops.
  */
 @Singleton
 @Requires(bean = GracefulShutdownConfiguration.class)
@@ -32,13 +33,18 @@ final class ShutdownDrainLog implements GracefulShutdownCapable, ApplicationEven
 
     private static final Logger LOG = LoggerFactory.getLogger(ShutdownDrainLog.class);
 
+    /** How long the cut requests get to have their 503 or final event written before the server stops. */
+    private static final long CUT_WRITE_MILLIS = 5_000;
+
     private final GracefulShutdownConfiguration config;
     private final BeanProvider<GracefulShutdownManager> manager; // lazy: the manager is built from beans like this one
+    private final ShutdownCutoff cutoff;
     private volatile long drainStartedNanos;
 
-    ShutdownDrainLog(GracefulShutdownConfiguration config, BeanProvider<GracefulShutdownManager> manager) {
+    ShutdownDrainLog(GracefulShutdownConfiguration config, BeanProvider<GracefulShutdownManager> manager, ShutdownCutoff cutoff) {
         this.config = config;
         this.manager = manager;
+        this.cutoff = cutoff;
     }
 
     @Override
@@ -55,12 +61,33 @@ final class ShutdownDrainLog implements GracefulShutdownCapable, ApplicationEven
             return;
         }
         long millis = (System.nanoTime() - drainStartedNanos) / 1_000_000;
-        OptionalLong left = manager.get().reportActiveTasks();
-        if (left.isPresent() && left.getAsLong() > 0) {
-            LOG.warn("[SHUTDOWN] grace period of {}s over after {} ms with {} request(s) still open: they are cut now",
-                    config.getGracePeriod().toSeconds(), millis, left.getAsLong());
-        } else {
+        long left = open();
+        if (left == 0) {
             LOG.info("[SHUTDOWN] drained in {} ms; stopping", millis);
+            return;
         }
+        LOG.warn("[SHUTDOWN] grace period of {}s over after {} ms with {} request(s) still open: they are cut now, "
+                + "answered 503 gateway_shutting_down (a final error event on a stream)", config.getGracePeriod().toSeconds(), millis, left);
+        // Still inside the context's shutdown, before the server's event loops stop: the answers can be written.
+        cutoff.cut();
+        long deadline = System.nanoTime() + CUT_WRITE_MILLIS * 1_000_000;
+        while ((left = open()) > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (left > 0) {
+            LOG.warn("[SHUTDOWN] {} connection(s) still open after the cut: closed without an answer; stopping", left);
+        } else {
+            LOG.info("[SHUTDOWN] cut requests answered; stopping");
+        }
+    }
+
+    private long open() {
+        OptionalLong left = manager.get().reportActiveTasks();
+        return left.isPresent() ? left.getAsLong() : 0;
     }
 }

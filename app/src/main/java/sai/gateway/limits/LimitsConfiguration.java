@@ -1,9 +1,7 @@
 package sai.gateway.limits;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
-import io.micronaut.context.exceptions.ConfigurationException;
-
-import java.net.URI;
+import sai.gateway.config.Setting;
 
 /**
  * Per-client limits, off unless set: {@code RATE_LIMIT_RPM} requests per minute and {@code TOKEN_QUOTA_DAILY}
@@ -20,24 +18,10 @@ public record LimitsConfiguration(long requestsPerMinute,
     public static final String PREFIX = "limits";
 
     public LimitsConfiguration {
-        if (requestsPerMinute < 0) {
-            throw new ConfigurationException("RATE_LIMIT_RPM must be 0 (off) or a positive number of requests per minute, got " + requestsPerMinute);
-        }
-        if (tokensPerDay < 0) {
-            throw new ConfigurationException("TOKEN_QUOTA_DAILY must be 0 (off) or a positive number of tokens per day, got " + tokensPerDay);
-        }
+        Setting.RATE_LIMIT_RPM.require(requestsPerMinute);
+        Setting.TOKEN_QUOTA_DAILY.require(tokensPerDay);
         redisUrl = redisUrl == null ? "" : redisUrl.trim();
-        if (!redisUrl.isEmpty()) {
-            String scheme;
-            try {
-                scheme = URI.create(redisUrl).getScheme();
-            } catch (IllegalArgumentException e) {
-                scheme = null;
-            }
-            if (!"redis".equals(scheme) && !"rediss".equals(scheme)) {
-                throw new ConfigurationException("REDIS_URL must be a redis:// or rediss:// URL such as redis://redis:6379");
-            }
-        }
+        Setting.REDIS_URL.require(redisUrl);
     }
 
     public boolean enabled() {

@@ -4,15 +4,14 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.EncoderBase;
-import net.logstash.logback.encoder.LogstashEncoder;
 
 /**
  * The encoder {@code logback.xml} gives every appender, chosen by {@code LOG_FORMAT}: {@code text} writes
- * the readable pattern, {@code json} one JSON object per line (logstash-logback-encoder) with the request id
- * from the MDC and no other MDC key, so a new MDC entry is a decision, not an accident. One appender per
+ * the readable pattern, {@code json} one JSON object per line ({@link JsonLineEncoder}). One appender per
  * destination either way: two file appenders on one file, picked by name, would make logback report a
- * collision at every start. An unknown value falls back to text with a logback status error;
- * {@code GatewayConfiguration} then refuses to start with a message naming the variable.
+ * collision at every start. An unknown value falls back to text without a word from logback: the startup
+ * check ({@code sai.gateway.config.StartupConfigurationCheck}) then stops the gateway with one line naming
+ * {@code LOG_FORMAT}, which logback's multi-line status dump would only bury.
  */
 public class LogFormatEncoder extends EncoderBase<ILoggingEvent> {
 
@@ -31,15 +30,8 @@ public class LogFormatEncoder extends EncoderBase<ILoggingEvent> {
     @Override
     public void start() {
         if (format.equals("json")) {
-            LogstashEncoder json = new LogstashEncoder();
-            json.addIncludeMdcKeyName(RequestIds.MDC_KEY);
-            json.getFieldNames().setVersion("[ignore]");
-            json.getFieldNames().setLevelValue("[ignore]");
-            delegate = json;
+            delegate = new JsonLineEncoder();
         } else {
-            if (!format.equals("text")) {
-                addError("LOG_FORMAT must be text or json, got '" + format + "': writing text");
-            }
             PatternLayoutEncoder text = new PatternLayoutEncoder();
             text.setPattern(pattern);
             delegate = text;

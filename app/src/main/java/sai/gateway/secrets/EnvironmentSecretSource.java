@@ -47,8 +47,8 @@ public final class EnvironmentSecretSource implements SecretSource {
         this.saiKey = SecretValueReader.read(config.saiKey(), config.saiKeyFile(), "SAI_KEY").map(Secret::of);
         this.saiCookie = SecretValueReader.read(config.saiCookie(), config.saiCookieFile(), "SAI_COOKIE").map(Secret::of);
         if (saiKey.isEmpty() && saiCookie.isEmpty()) {
-            throw new ConfigurationException("Set SAI_KEY or SAI_COOKIE (or SAI_KEY_FILE / SAI_COOKIE_FILE): "
-                    + "the gateway needs at least one system credential for SAI");
+            throw new ConfigurationException("SAI_KEY or SAI_COOKIE is required (or SAI_KEY_FILE / SAI_COOKIE_FILE): set at least "
+                    + "one system credential for SAI, for example SAI_KEY=/run/secrets/SAI_KEY");
         }
         this.gatewayApiKeys = SecretValueReader.read(config.gatewayApiKeys(), config.gatewayApiKeysFile(), "GATEWAY_API_KEYS")
                 .map(EnvironmentSecretSource::splitKeys)

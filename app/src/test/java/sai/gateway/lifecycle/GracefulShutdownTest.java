@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import sai.gateway.testing.Json;
+import sai.gateway.testing.LogCapture;
+import sai.gateway.testing.OpenAiErrors;
 import sai.gateway.testing.OpenApiSchemas;
 import sai.gateway.testing.SaiFakeTest;
 
@@ -36,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -47,7 +48,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * What a rolling update does to a replica: SIGTERM runs the JVM shutdown hook, which stops the
@@ -150,22 +150,36 @@ class GracefulShutdownTest {
     }
 
     @Test
-    void shutdownStillEndsWhenAnAnswerOutlastsTheGracePeriod() throws Exception {
+    void whenTheGracePeriodRunsOutEveryOpenRequestIsAnsweredAndShutdownEnds() throws Exception {
         server = ApplicationContext.run(EmbeddedServer.class, gatewayProperties(Map.of("SHUTDOWN_GRACE_SECONDS", "1")), "test");
-        CompletableFuture<HttpResponse<String>> stuck = http.sendAsync(chatRequest(server.getURI(), false), HttpResponse.BodyHandlers.ofString());
-        assertThat(saiHolding.tryAcquire(1, 10, TimeUnit.SECONDS)).as("the request reached SAI").isTrue();
+        LogCapture log = LogCapture.attachToRoot();
+        try {
+            CompletableFuture<HttpResponse<String>> plain = http.sendAsync(chatRequest(server.getURI(), false), HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> stream = http.sendAsync(chatRequest(server.getURI(), true), HttpResponse.BodyHandlers.ofString());
+            assertThat(saiHolding.tryAcquire(2, 10, TimeUnit.SECONDS)).as("both requests reached SAI").isTrue();
 
-        // SAI never answers while the gateway shuts down: the grace period, not the request, decides.
-        CompletableFuture.runAsync(server::stop).get(30, TimeUnit.SECONDS);
+            // SAI never answers while the gateway shuts down: the grace period, not the request, decides.
+            CompletableFuture.runAsync(server::stop).get(30, TimeUnit.SECONDS);
 
-        assertThat(server.isRunning()).isFalse();
+            assertThat(server.isRunning()).isFalse();
+            HttpResponse<String> cut = plain.get(10, TimeUnit.SECONDS);
+            OpenAiErrors.assertError(cut, 503, "server_error", "gateway_shutting_down", null);
+            assertThat(cut.headers().firstValue("Retry-After")).hasValue("1");
+            HttpResponse<String> cutStream = stream.get(10, TimeUnit.SECONDS);
+            assertThat(cutStream.statusCode()).isEqualTo(200);
+            List<String> events = dataEvents(cutStream.body());
+            OpenAiErrors.assertErrorObject(Json.parse(events.get(events.size() - 1)), "server_error", "gateway_shutting_down", null);
+            assertThat(cutStream.body()).doesNotContain(ANSWER);
+        } finally {
+            log.detach();
+        }
         assertThat(drainLog.list).anySatisfy(event -> {
             assertThat(event.getLevel()).isEqualTo(Level.WARN);
-            assertThat(event.getFormattedMessage()).startsWith("[SHUTDOWN] grace period of 1s over").contains("still open");
+            assertThat(event.getFormattedMessage()).startsWith("[SHUTDOWN] grace period of 1s over").contains("2 request(s) still open");
         });
-        Throwable cut = catchThrowable(() -> assertThat(stuck.get(30, TimeUnit.SECONDS).body()).doesNotContain(ANSWER));
-        assertThat(cut).as("the cut request ends with an error or a closed connection, never with the answer")
-                .satisfiesAnyOf(t -> assertThat(t).isNull(), t -> assertThat(t).isInstanceOf(ExecutionException.class));
+        assertThat(log.lines()).extracting(LogCapture.Line::message).filteredOn(m -> m.startsWith("[SHUTDOWN] cut after")).hasSize(2)
+                .anySatisfy(m -> assertThat(m).contains("HTTP 503 gateway_shutting_down"))
+                .anySatisfy(m -> assertThat(m).contains("a final error event gateway_shutting_down"));
     }
 
     @Test

@@ -1,0 +1,117 @@
+package sai.gateway.config;
+
+import io.micronaut.context.exceptions.ConfigurationException;
+import io.micronaut.core.annotation.Nullable;
+
+import static sai.gateway.config.SettingRule.anyText;
+import static sai.gateway.config.SettingRule.bool;
+import static sai.gateway.config.SettingRule.duration;
+import static sai.gateway.config.SettingRule.httpUrl;
+import static sai.gateway.config.SettingRule.nonEmptyList;
+import static sai.gateway.config.SettingRule.oneOf;
+import static sai.gateway.config.SettingRule.optional;
+import static sai.gateway.config.SettingRule.required;
+import static sai.gateway.config.SettingRule.uriWithScheme;
+import static sai.gateway.config.SettingRule.wholeNumber;
+
+/**
+ * Every environment variable of application.yml that is not a secret, with the property it sets and the
+ * rule its value must follow: the one source of those rules. {@link StartupConfigurationCheck} applies
+ * them all at startup and reports every problem at once; the configuration records apply the same rule
+ * to the value they were bound with ({@link #require}), so both say the same sentence. Secrets are checked
+ * where they are read (sai.gateway.secrets), and their values never appear in a message.
+ *
+ * <p>The declaration order is the report's order: what a new deployment must set comes first.
+ */
+public enum Setting {
+
+    SAI_URL("sai.url", false,
+            required("SAI's base URL", "https://sai.example.com", httpUrl("https://sai.example.com"))),
+    SAI_TEMPLATE_ID("sai.template-id", true,
+            required("the id of the SAI template to execute", "my-template-id", anyText())),
+    SAI_MODELS("sai.models", true, nonEmptyList("model id", "sai-model,claude-sonnet-4-5-20250929")),
+    REQUEST_TIMEOUT("sai.request-timeout-seconds", true, wholeNumber(1, Integer.MAX_VALUE, "seconds", "600")),
+    SAI_CONNECT_TIMEOUT("sai.connect-timeout-seconds", true, wholeNumber(1, Integer.MAX_VALUE, "seconds", "10")),
+    MAX_RETRIES("sai.max-retries", true, wholeNumber(0, 10, "", "3")),
+    SAI_RETRY_DELAY("sai.retry-delay", true, duration("500ms")),
+    SAI_MAX_CONTEXT_TOKENS("sai.max-context-tokens", true, wholeNumber(1, Integer.MAX_VALUE, "tokens", "128000")),
+    GATEWAY_REQUIRE_API_KEYS("secrets.require-gateway-api-keys", true, bool()),
+    SAI_SECRET_TTL("secrets.aws.ttl", true, duration("5m")),
+    RATE_LIMIT_RPM("limits.requests-per-minute", true, wholeNumber(0, Long.MAX_VALUE, "requests per minute", "0 turns the limit off", "60")),
+    TOKEN_QUOTA_DAILY("limits.tokens-per-day", true, wholeNumber(0, Long.MAX_VALUE, "tokens per day", "0 turns the quota off", "200000")),
+    // A Redis URL may carry a password: never repeated in the message.
+    REDIS_URL("limits.redis-url", false, optional(uriWithScheme("redis://redis:6379", "redis", "rediss"))),
+    RATE_LIMIT_FAIL_OPEN("limits.fail-open", true, bool()),
+    GATEWAY_LOCALE("gateway.locale", true, optional(oneOf(true, "es", "en"))),
+    SAI_ERROR_STYLE("gateway.error-style", true, optional(oneOf(true, "http", "message"))),
+    STREAM_HEARTBEAT_SECONDS("gateway.stream-heartbeat-seconds", true,
+            wholeNumber(0, Integer.MAX_VALUE, "seconds", "0 turns heartbeats off", "15")),
+    VERBOSE_LOGGING("gateway.verbose-logging", true, bool()),
+    // logback.xml compares it as written, so the case matters here.
+    LOG_FORMAT("gateway.log-format", true, optional(oneOf(false, "text", "json"))),
+    METRICS_ENABLED("micronaut.metrics.enabled", true, bool()),
+    MAX_REQUEST_BYTES("micronaut.server.max-request-size", true, wholeNumber(1, Long.MAX_VALUE, "bytes", "10485760")),
+    // -1 (any free port) is Micronaut's own convention, which the tests use; operators are told 1 to 65535.
+    PORT("micronaut.server.port", true, value -> value.strip().equals("-1") ? null : wholeNumber(1, 65535, "", "4000").problem(value)),
+    // application.yml writes ${SHUTDOWN_GRACE_SECONDS:30}s, a duration for Micronaut: the rule sees the number.
+    SHUTDOWN_GRACE_SECONDS("micronaut.lifecycle.graceful-shutdown.grace-period", "s", true,
+            wholeNumber(0, Integer.MAX_VALUE, "seconds", "30")),
+    OTEL_SDK_DISABLED("otel.sdk.disabled", true, bool()),
+    OTEL_EXPORTER_OTLP_ENDPOINT("otel.exporter.otlp.endpoint", false, httpUrl("http://otel-collector:4318")),
+    OTEL_EXPORTER_OTLP_PROTOCOL("otel.exporter.otlp.protocol", true, oneOf(false, "http/protobuf", "grpc")),
+    OTEL_TRACES_EXPORTER("otel.traces.exporter", true, oneOf(false, "otlp", "none"));
+
+    /** How every line of the report starts. */
+    public static final String PREFIX = "Configuration error: ";
+    private static final int SHOWN_CHARS = 40;
+
+    private final String property;
+    private final String suffix;
+    private final boolean showValue;
+    private final SettingRule rule;
+
+    Setting(String property, boolean showValue, SettingRule rule) {
+        this(property, "", showValue, rule);
+    }
+
+    Setting(String property, String suffix, boolean showValue, SettingRule rule) {
+        this.property = property;
+        this.suffix = suffix;
+        this.showValue = showValue;
+        this.rule = rule;
+    }
+
+    /** The property application.yml maps the variable to (its value may end with a fixed suffix the rule does not see). */
+    public String property() {
+        return property;
+    }
+
+    /** The report's line for this value ("Configuration error: MAX_RETRIES must be ... (got "-1")"), or null when it is valid. */
+    @Nullable
+    public String problem(@Nullable String value) {
+        String text = value == null ? "" : value;
+        if (!suffix.isEmpty() && text.endsWith(suffix)) {
+            text = text.substring(0, text.length() - suffix.length());
+        }
+        String problem = rule.problem(text);
+        if (problem == null) {
+            return null;
+        }
+        String got = showValue && !text.isBlank() ? " (got \"" + shown(text) + "\")" : "";
+        return PREFIX + name() + " " + problem + got;
+    }
+
+    /** The records' side: the value they were bound with must pass the same rule; the message is the report's line. */
+    public void require(@Nullable Object value) {
+        String problem = problem(value == null ? null : String.valueOf(value));
+        if (problem != null) {
+            throw new ConfigurationException(problem);
+        }
+    }
+
+    /** One line, bounded, whatever the environment holds. */
+    private static String shown(String value) {
+        String oneLine = value.replaceAll("\\p{Cntrl}", "?");
+        return oneLine.length() > SHOWN_CHARS ? oneLine.substring(0, SHOWN_CHARS) + "..." : oneLine;
+    }
+}
