@@ -10,6 +10,7 @@ import static sai.gateway.config.SettingRule.httpUrl;
 import static sai.gateway.config.SettingRule.nonEmptyList;
 import static sai.gateway.config.SettingRule.oneOf;
 import static sai.gateway.config.SettingRule.optional;
+import static sai.gateway.config.SettingRule.positiveDuration;
 import static sai.gateway.config.SettingRule.required;
 import static sai.gateway.config.SettingRule.uriWithScheme;
 import static sai.gateway.config.SettingRule.wholeNumber;
@@ -34,6 +35,9 @@ public enum Setting {
     SAI_CONNECT_TIMEOUT("sai.connect-timeout-seconds", true, wholeNumber(1, Integer.MAX_VALUE, "seconds", "10")),
     MAX_RETRIES("sai.max-retries", true, wholeNumber(0, 10, "", "3")),
     SAI_RETRY_DELAY("sai.retry-delay", true, duration("500ms")),
+    SAI_BREAKER_FAILURES("sai.breaker.failures", true,
+            wholeNumber(0, Integer.MAX_VALUE, "requests", "0 turns the circuit breaker off", "5")),
+    SAI_BREAKER_OPEN("sai.breaker.open", true, positiveDuration("30s")),
     SAI_MAX_CONTEXT_TOKENS("sai.max-context-tokens", true, wholeNumber(1, Integer.MAX_VALUE, "tokens", "128000")),
     GATEWAY_REQUIRE_API_KEYS("secrets.require-gateway-api-keys", true, bool()),
     SAI_SECRET_TTL("secrets.aws.ttl", true, duration("5m")),
@@ -49,6 +53,8 @@ public enum Setting {
     VERBOSE_LOGGING("gateway.verbose-logging", true, bool()),
     // logback.xml compares it as written, so the case matters here.
     LOG_FORMAT("gateway.log-format", true, optional(oneOf(false, "text", "json"))),
+    CLIENT_HEADER_TIMEOUT("edge.header-timeout", true, positiveDuration("10s")),
+    CLIENT_BODY_TIMEOUT("edge.body-timeout", true, positiveDuration("60s")),
     METRICS_ENABLED("micronaut.metrics.enabled", true, bool()),
     MAX_REQUEST_BYTES("micronaut.server.max-request-size", true, wholeNumber(1, Long.MAX_VALUE, "bytes", "10485760")),
     // -1 (any free port) is Micronaut's own convention, which the tests use; operators are told 1 to 65535.

@@ -94,6 +94,15 @@ public interface SettingRule {
         };
     }
 
+    /** A duration as {@link #duration}, and more than zero: a pause or a time limit of nothing would mean no pause or no limit. */
+    static SettingRule positiveDuration(String example) {
+        String expected = "must be a duration above zero, a whole number followed by ms, s, m or h, for example " + example;
+        return value -> {
+            Duration duration = ConversionService.SHARED.convert(value.strip(), Duration.class).orElse(null);
+            return duration == null || duration.isNegative() || duration.isZero() ? expected : null;
+        };
+    }
+
     /** One of a few words; {@code ignoreCase} where the binding lower-cases the value itself. */
     static SettingRule oneOf(boolean ignoreCase, String... words) {
         List<String> allowed = List.of(words);

@@ -1,7 +1,7 @@
 package sai.gateway.edge;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
-import io.micronaut.context.exceptions.ConfigurationException;
+import sai.gateway.config.Setting;
 
 import java.time.Duration;
 
@@ -17,13 +17,7 @@ public record EdgeConfiguration(Duration headerTimeout, Duration bodyTimeout) {
     public static final String PREFIX = "edge";
 
     public EdgeConfiguration {
-        requirePositive(headerTimeout, "CLIENT_HEADER_TIMEOUT", "10s");
-        requirePositive(bodyTimeout, "CLIENT_BODY_TIMEOUT", "60s");
-    }
-
-    private static void requirePositive(Duration value, String variable, String example) {
-        if (value == null || value.isNegative() || value.isZero()) {
-            throw new ConfigurationException(variable + " must be a positive duration such as " + example + ", got " + value);
-        }
+        Setting.CLIENT_HEADER_TIMEOUT.require(headerTimeout);
+        Setting.CLIENT_BODY_TIMEOUT.require(bodyTimeout);
     }
 }

@@ -1,7 +1,7 @@
 package sai.gateway.sai;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
-import io.micronaut.context.exceptions.ConfigurationException;
+import sai.gateway.config.Setting;
 
 import java.time.Duration;
 
@@ -15,12 +15,8 @@ public record SaiBreakerConfiguration(int failures, Duration open) {
     public static final String PREFIX = "sai.breaker";
 
     public SaiBreakerConfiguration {
-        if (failures < 0) {
-            throw new ConfigurationException("SAI_BREAKER_FAILURES must be a whole number (0 turns the circuit breaker off), got " + failures);
-        }
-        if (open == null || open.isNegative() || open.isZero()) {
-            throw new ConfigurationException("SAI_BREAKER_OPEN must be a positive duration such as 30s");
-        }
+        Setting.SAI_BREAKER_FAILURES.require(failures);
+        Setting.SAI_BREAKER_OPEN.require(open);
     }
 
     public boolean enabled() {
