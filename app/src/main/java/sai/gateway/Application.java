@@ -32,7 +32,8 @@ public class Application {
             return;
         }
         ShutdownSequence shutdown = ShutdownSequence.install(context, server);
-        LoggerFactory.getLogger(Application.class).info("Startup completed in {} ms. Server running: {}",
+        // Micronaut's own wording, which operators' scripts and .ci/run's smoke test look for.
+        LoggerFactory.getLogger(Application.class).info("Startup completed in {} ms. Server Running: {}",
                 (System.nanoTime() - started) / 1_000_000, server instanceof io.micronaut.runtime.server.EmbeddedServer s ? s.getURL() : "");
         shutdown.awaitStopped();
     }

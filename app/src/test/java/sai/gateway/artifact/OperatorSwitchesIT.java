@@ -178,6 +178,8 @@ class OperatorSwitchesIT {
             assertThat(Json.parse(answer.body()).path("choices").get(0).path("message").path("content").asText())
                     .isEqualTo("[SAI simulator] You said: Capital of Ecuador?");
             assertThat(gateway.output()).contains("SIMULATOR");
+            // The line operators' scripts and .ci/run's smoke test wait for, in Micronaut's wording.
+            gateway.awaitStdout(line -> line.contains("Server Running: http://localhost:" + gateway.port()), Duration.ofSeconds(5));
         }
     }
 
