@@ -21,9 +21,13 @@ import java.util.List;
 /**
  * When {@code GATEWAY_API_KEYS} is set, the API answers only callers that present one of them as a
  * bearer token, so the system SAI credentials cannot be spent by anyone who finds the URL.
- * {@code /health} stays open for orchestrators.
+ *
+ * <p>Every path is closed except the few that must stay open: {@code /health} and its probes for orchestrators,
+ * {@code /prometheus} for the scraper (served only with METRICS_ENABLED), and the demo's {@code /simulator},
+ * which the gateway itself calls with SAI's headers. Listing the protected routes instead let their variants
+ * through: Micronaut's router also serves a route with one trailing slash ({@code POST /completions/}).
  */
-@ServerFilter(patterns = {"/v1/**", "/chat/**", "/models", "/models/**", "/responses", "/responses/**", "/completions"})
+@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public class GatewayAccessFilter implements Ordered {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayAccessFilter.class);
@@ -41,7 +45,7 @@ public class GatewayAccessFilter implements Ordered {
     @Nullable
     public HttpResponse<?> check(HttpRequest<?> request) {
         List<Secret> keys = credentials.gatewayApiKeys(); // per request: rotated keys apply at once
-        if (keys.isEmpty()) {
+        if (keys.isEmpty() || isPublic(request.getPath())) {
             return null;
         }
         String token = bearerToken(request.getHeaders().get(HttpHeaders.AUTHORIZATION));
@@ -52,6 +56,15 @@ public class GatewayAccessFilter implements Ordered {
         new RequestLog(LOG, RequestIds.of(request)).warn("[ACCESS] rejected {} {} | reason={}", request.getMethodName(), request.getPath(),
                 token == null ? "no bearer token" : "unknown key");
         return renderer.response(new AccessDeniedException(token != null), request);
+    }
+
+    /** A dot segment never makes a path public: {@code /health/../v1/models} must not count as health, whatever a router makes of it. */
+    static boolean isPublic(String path) {
+        if (path.contains("/.")) {
+            return false;
+        }
+        return path.equals("/health") || path.startsWith("/health/") || path.equals("/prometheus") || path.equals("/prometheus/")
+                || path.equals("/simulator") || path.startsWith("/simulator/");
     }
 
     /** Checks every key, without stopping at a match, so timing says nothing about which key or how much matched. */

@@ -5,6 +5,9 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import sai.gateway.testing.Json;
 import sai.gateway.testing.OpenAiErrors;
@@ -15,7 +18,10 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,9 +34,66 @@ class GatewayAccessKeyTest extends SaiFakeTest {
 
     private static final String CHAT = "/v1/chat/completions";
 
+    // Metrics on, so that /prometheus is served and can be checked to stay open.
     @Override
     protected Map<String, String> extraProperties() {
-        return Map.of("secrets.gateway-api-keys", "k1-abc,k2-def");
+        return Map.of("secrets.gateway-api-keys", "k1-abc,k2-def",
+                "micronaut.metrics.enabled", "true",
+                "micronaut.metrics.export.prometheus.enabled", "true",
+                "endpoints.prometheus.enabled", "true");
+    }
+
+    /** Every API route, as listed and with the one trailing slash Micronaut's router also serves it under. */
+    static Stream<Arguments> apiRoutes() {
+        String completion = "{\"prompt\":\"x\"}";
+        String response = "{\"input\":\"x\"}";
+        List<Arguments> routes = new ArrayList<>();
+        for (String slash : List.of("", "/")) {
+            for (String prefix : List.of("/v1", "")) {
+                routes.add(Arguments.of("POST", prefix + "/chat/completions" + slash, chat("x")));
+                routes.add(Arguments.of("POST", prefix + "/completions" + slash, completion));
+                routes.add(Arguments.of("POST", prefix + "/responses" + slash, response));
+                routes.add(Arguments.of("GET", prefix + "/models" + slash, null));
+                routes.add(Arguments.of("GET", prefix + "/models/sai-model" + slash, null));
+            }
+        }
+        return routes.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("apiRoutes")
+    void everyApiRouteRefusesACallerWithoutAKeyWithoutCallingSai(String method, String path, String body) {
+        stubAnswer("must not be reached", 1, 1, "sai-model");
+
+        HttpResponse<String> response = method.equals("GET") ? get(path) : postJson(path, body);
+
+        OpenAiErrors.assertError(response, 401, "invalid_request_error", "invalid_api_key", null);
+        assertThat(saiRequests()).isEmpty();
+    }
+
+    /** The other half of the test above: each of those paths is a route that answers, not a 404 the filter happens to precede. */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("apiRoutes")
+    void everyApiRouteAnswersACallerWithAKey(String method, String path, String body) {
+        stubAnswer("hello", 3, 1, "sai-model");
+
+        HttpResponse<String> response = method.equals("GET") ? get(path, "Authorization", "Bearer k1-abc")
+                : postJson(path, body, "Authorization", "Bearer k1-abc");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"GET, /v2/models", "GET, //v1/models", "POST, //v1/chat/completions", "POST, /v1//chat/completions", "GET, /anything",
+            "POST, /health/../v1/chat/completions", "POST, /simulator/../v1/chat/completions",
+            "POST, /health/%2e%2e/v1/chat/completions", "GET, /health/%2e%2e/v1/models"})
+    void aPathNoRouteListsIsClosedToo(String method, String path) {
+        stubAnswer("must not be reached", 1, 1, "sai-model");
+
+        HttpResponse<String> response = method.equals("GET") ? get(path) : postJson(path, chat("x"));
+
+        assertThat(response.statusCode()).as(response.body()).isIn(401, 404);
+        assertThat(saiRequests()).isEmpty();
     }
 
     @Test
@@ -90,12 +153,26 @@ class GatewayAccessKeyTest extends SaiFakeTest {
         assertThat(allowed.body()).contains("sai-model");
     }
 
-    @Test
-    void healthStaysOpen() {
-        HttpResponse<String> health = get("/health");
+    @ParameterizedTest(name = "GET {0}")
+    @ValueSource(strings = {"/health", "/health/", "/health/liveness", "/health/readiness", "/health/liveliness"})
+    void healthStaysOpen(String path) {
+        HttpResponse<String> health = get(path);
 
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(Json.parse(health.body()).path("status").asText()).isEqualTo("UP");
+    }
+
+    @Test
+    void anUnknownHealthPathIsStillA404() {
+        OpenAiErrors.assertError(get("/health/nope"), 404, "invalid_request_error", "unknown_url", null);
+    }
+
+    @Test
+    void prometheusStaysOpenForTheScraper() {
+        HttpResponse<String> scrape = get("/prometheus");
+
+        assertThat(scrape.statusCode()).as(scrape.body()).isEqualTo(200);
+        assertThat(scrape.body()).contains("# TYPE");
     }
 
     @Test

@@ -9,15 +9,20 @@ import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import sai.gateway.testing.Json;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 @MicronautTest(environments = "demo")
 class SaiSimulatorTest {
@@ -270,6 +275,29 @@ class SaiSimulatorTest {
         assertThat(context.getRequiredProperty("sai.template-id", String.class)).isEqualTo("demo-template");
         assertThat(context.getRequiredProperty("secrets.sai-key", String.class)).isEqualTo("sim-system-key");
         assertThat(context.getRequiredProperty("secrets.sai-cookie", String.class)).isEqualTo("sim-system-cookie=1");
+    }
+
+    /** With GATEWAY_API_KEYS the API is closed, but the gateway calls its simulator with SAI's headers and no bearer token. */
+    @Test
+    void theDemoAnswersACallerWithAnAccessKey() throws IOException {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Map<String, Object> keyed = Map.of("micronaut.server.port", port, "secrets.gateway-api-keys", "demo-access-1");
+        try (EmbeddedServer demo = ApplicationContext.run(EmbeddedServer.class, keyed, "test", "demo");
+             HttpClient caller = HttpClient.create(demo.getURL())) {
+            String chat = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+            HttpResponse<String> answer = caller.toBlocking().exchange(HttpRequest.POST("/v1/chat/completions", chat)
+                    .contentType(MediaType.APPLICATION_JSON_TYPE).bearerAuth("demo-access-1"), Argument.STRING, Argument.STRING);
+            HttpClientResponseException refused = assertThrows(HttpClientResponseException.class,
+                    () -> caller.toBlocking().exchange(HttpRequest.POST("/v1/chat/completions", chat)
+                            .contentType(MediaType.APPLICATION_JSON_TYPE).bearerAuth("wrong"), Argument.STRING, Argument.STRING));
+
+            assertThat(Json.parse(answer.body()).at("/choices/0/message/content").asText()).isEqualTo("[SAI simulator] You said: hi");
+            assertThat(refused.getStatus().getCode()).isEqualTo(401);
+        }
     }
 
     // --- helpers ------------------------------------------------------------------------------------
