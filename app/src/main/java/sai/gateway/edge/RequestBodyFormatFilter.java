@@ -19,8 +19,10 @@ import java.util.Locale;
  * through, and Netty would inflate a compressed body itself, answering 500 when the bytes are not what the
  * header says. No OpenAI SDK compresses a request and the old gateway never inflated one, so no coding is taken.
  */
-@ServerFilter(patterns = {"/v1/chat/completions", "/chat/completions", "/v1/completions", "/completions", "/v1/responses", "/responses"},
-        methods = HttpMethod.POST)
+// Each route with and without the one trailing slash Micronaut's router also serves it under.
+@ServerFilter(patterns = {"/v1/chat/completions", "/v1/chat/completions/", "/chat/completions", "/chat/completions/",
+        "/v1/completions", "/v1/completions/", "/completions", "/completions/", "/v1/responses", "/v1/responses/",
+        "/responses", "/responses/"}, methods = HttpMethod.POST)
 public class RequestBodyFormatFilter implements Ordered {
 
     private static final String JSON = "application/json";

@@ -38,12 +38,16 @@ class RequestBodyFormatTest extends SaiFakeTest {
     private static final String RESPONSES = "{\"model\":\"sai-model\",\"input\":\"hi\"}";
     private static final String COMPLETIONS = "{\"model\":\"sai-model\",\"prompt\":\"hi\"}";
 
-    /** Every API POST route with a body it would serve. */
+    /** Every API POST route with a body it would serve, also with the one trailing slash Micronaut's router serves it under. */
     static List<Arguments> routes() {
-        return List.of(
-                Arguments.of("/v1/chat/completions", CHAT), Arguments.of("/chat/completions", CHAT),
-                Arguments.of("/v1/responses", RESPONSES), Arguments.of("/responses", RESPONSES),
-                Arguments.of("/v1/completions", COMPLETIONS), Arguments.of("/completions", COMPLETIONS));
+        List<Arguments> routes = new ArrayList<>();
+        for (String slash : List.of("", "/")) {
+            routes.addAll(List.of(
+                    Arguments.of("/v1/chat/completions" + slash, CHAT), Arguments.of("/chat/completions" + slash, CHAT),
+                    Arguments.of("/v1/responses" + slash, RESPONSES), Arguments.of("/responses" + slash, RESPONSES),
+                    Arguments.of("/v1/completions" + slash, COMPLETIONS), Arguments.of("/completions" + slash, COMPLETIONS)));
+        }
+        return routes;
     }
 
     static Stream<Arguments> refusedContentTypes() {
