@@ -1,6 +1,8 @@
 package sai.gateway.edge;
 
 import io.micronaut.core.annotation.Nullable;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -8,6 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
@@ -30,13 +33,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * One HTTP/1.1 connection's requests as they leave Netty's decoder, before Micronaut sees them. Refuses, with
  * an OpenAI error and a closed connection, what cannot be served safely: a request Netty could not decode
- * (431 for oversized headers, 414 for an oversized request line, else 400), one with both Transfer-Encoding and
- * Content-Length or a transfer coding other than {@code chunked} alone (RFC 9112 section 6.3: 400 and close),
- * and one that arrives too slowly.
+ * (431 for oversized headers, 414 for an oversized request line, else 400) or whose chunked body Netty could not
+ * decode (400: the decoder ends such a body early and then discards the connection's every later byte), one with
+ * both Transfer-Encoding and Content-Length or a transfer coding other than {@code chunked} alone (RFC 9112
+ * section 6.3: 400 and close), and one that arrives too slowly.
  *
  * <p>Slowness has two bounds, neither of which touches the wait for SAI: the head must be complete within the
  * header timeout of the connection's opening or of its first byte (a connection that sent nothing is closed
- * silently; an idle kept-alive connection is left to the server's idle timeout), and the body within the body
+ * silently; an idle kept-alive connection is left to the server's idle timeout, and so is one that only sent the
+ * empty lines some clients put after a body, which the decoder skips), and the body within the body
  * timeout of the head. Once the last byte of a request is in, no timer runs, so a stream or a slow SAI answer
  * is never cut. A timer never closes a connection while an earlier answer on it is still being written.
  *
@@ -45,6 +50,9 @@ import java.util.concurrent.TimeUnit;
 final class RequestEdgeHandler extends ChannelDuplexHandler {
 
     private enum Phase { HEAD, BODY, BETWEEN, REFUSED }
+
+    /** RFC 9112 section 2.2 asks a server to ignore at least one empty line before a request line; a few more are tolerated. */
+    private static final int MAX_STRAY_LINE_BREAKS = 8;
 
     private final EdgeRefusals refusals;
     private final Duration headerTimeout;
@@ -55,6 +63,7 @@ final class RequestEdgeHandler extends ChannelDuplexHandler {
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.HEAD;
     private boolean headBytesSeen;
+    private int strayLineBreaks;
     @Nullable
     private ScheduledFuture<?> deadline;
     @Nullable
@@ -66,6 +75,8 @@ final class RequestEdgeHandler extends ChannelDuplexHandler {
     @Nullable
     private FullHttpResponse pendingRefusal;
     private int refuseAfterAnswers;
+    /** The request in progress was answered before its body could be taken: the connection ends once that answer is out. */
+    private boolean closeWhenAnswered;
 
     RequestEdgeHandler(EdgeRefusals refusals, EdgeConfiguration timeouts, int maxHeaderBytes, int maxLineBytes) {
         this.refusals = refusals;
@@ -80,6 +91,10 @@ final class RequestEdgeHandler extends ChannelDuplexHandler {
         return new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext context, Object msg) {
+                if ((phase == Phase.BETWEEN || (phase == Phase.HEAD && !headBytesSeen)) && isStrayLineBreaks(msg)) {
+                    context.fireChannelRead(msg);
+                    return;
+                }
                 if (phase == Phase.BETWEEN) {
                     phase = Phase.HEAD;
                 }
@@ -126,6 +141,7 @@ final class RequestEdgeHandler extends ChannelDuplexHandler {
         if (msg instanceof HttpRequest request) {
             disarm();
             headBytesSeen = false;
+            strayLineBreaks = 0;
             InvalidRequestException refused = refusalOf(request);
             if (refused != null) {
                 String language = request.decoderResult().isFailure() ? null : request.headers().get(HttpHeaderNames.ACCEPT_LANGUAGE);
@@ -143,11 +159,28 @@ final class RequestEdgeHandler extends ChannelDuplexHandler {
                     arm(bodyTimeout);
                 }
             }
+        } else if (msg instanceof HttpContent content && content.decoderResult().isFailure()) {
+            // Netty hands on what it decoded so far as if it were the whole body (a valid JSON document, maybe): Micronaut
+            // must not get its end, and this request is answered here, like any request Netty could not read.
+            ReferenceCountUtil.release(msg);
+            refuseBody(InvalidRequestException.keyed(ErrorCode.BAD_REQUEST, "http_malformed_body", null), "malformed chunked body");
+            return;
         } else if (msg instanceof LastHttpContent) {
             disarm();
             phase = Phase.BETWEEN;
         }
         context.fireChannelRead(msg);
+    }
+
+    /** Only CR and LF, within the few tolerated since the last request: no request has begun. */
+    private boolean isStrayLineBreaks(Object msg) {
+        if (!(msg instanceof ByteBuf bytes) || !bytes.isReadable()
+                || bytes.forEachByte(b -> b == '\r' || b == '\n') != -1
+                || strayLineBreaks + bytes.readableBytes() > MAX_STRAY_LINE_BREAKS) {
+            return false;
+        }
+        strayLineBreaks += bytes.readableBytes();
+        return true;
     }
 
     /** After the decoder has taken what was read: a head begun but not finished now runs against the clock. */
@@ -175,6 +208,9 @@ final class RequestEdgeHandler extends ChannelDuplexHandler {
             FullHttpResponse refusal = pendingRefusal;
             pendingRefusal = null;
             context.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
+        } else if (closeWhenAnswered && answered >= received) {
+            closeWhenAnswered = false;
+            context.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
     }
 
@@ -232,11 +268,25 @@ final class RequestEdgeHandler extends ChannelDuplexHandler {
         }
         if (answered < received - 1) {
             arm(bodyTimeout);
-        } else if (started >= received) {
-            ctx.close(); // the request was already answered (refused early); only its unwanted body is still trickling in
         } else {
-            refuse(InvalidRequestException.keyed(ErrorCode.REQUEST_TIMEOUT, "request_body_timeout", null, seconds(bodyTimeout)),
-                    acceptLanguage, received - 1, "body not complete within " + seconds(bodyTimeout) + " s");
+            refuseBody(InvalidRequestException.keyed(ErrorCode.REQUEST_TIMEOUT, "request_body_timeout", null, seconds(bodyTimeout)),
+                    "body not complete within " + seconds(bodyTimeout) + " s");
+        }
+    }
+
+    /** The body of the request in progress cannot be taken: its refusal follows the answers before it, then the connection closes. */
+    private void refuseBody(InvalidRequestException error, String why) {
+        if (started >= received) {
+            // Already answered (refused early, before its body was read): nothing to add, and nothing more can be read.
+            phase = Phase.REFUSED;
+            disarm();
+            if (answered >= received) {
+                ctx.close();
+            } else {
+                closeWhenAnswered = true;
+            }
+        } else {
+            refuse(error, acceptLanguage, received - 1, why);
         }
     }
 

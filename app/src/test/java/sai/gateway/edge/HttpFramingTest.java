@@ -99,6 +99,32 @@ class HttpFramingTest extends SaiFakeTest {
         OpenApiSchemas.assertValidIfSpecPresent("ErrorResponse", response.body());
     }
 
+    /**
+     * Netty ends a body at its first malformed chunk, with what it read so far, and then discards every byte of the
+     * connection: a valid JSON body in the first chunk would otherwise be answered and the connection left silent.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedChunks")
+    void aMalformedChunkIsA400AndSaiIsNotCalled(String what, String afterTheFirstChunk) throws Exception {
+        stubAnswer("must not be asked", 1, 1, "sai-model");
+        String request = "POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(BODY.length()) + "\r\n" + BODY + "\r\n" + afterTheFirstChunk;
+
+        RawHttp.Response response = exchange(request);
+
+        JsonNode error = assertRefused(response, 400, "bad_request");
+        assertThat(error.path("message").asText()).contains("chunked");
+        assertThat(response.closed()).as("connection closed after the refusal").isTrue();
+        assertThat(saiRequests()).isEmpty();
+    }
+
+    static Stream<Arguments> malformedChunks() {
+        return Stream.of(
+                Arguments.of("a chunk size that is not hex", "zz\r\n"),
+                Arguments.of("a chunk size that is not hex, then more", "zz\r\n5\r\nhello\r\n0\r\n\r\n"),
+                Arguments.of("a trailer line without a colon", "0\r\nnot a header\r\n\r\n"));
+    }
+
     @Test
     void chunkedAloneIsServedAndTheConnectionKeptAlive() throws IOException {
         stubAnswer("ok", 1, 1, "sai-model");

@@ -105,6 +105,46 @@ class SlowClientTest extends SaiFakeTest {
         }
     }
 
+    /** Some old clients put an empty line after a body; RFC 9112 section 2.2 asks a server to ignore it, and Netty skips it. */
+    @Test
+    void anEmptyLineAfterABodyDoesNotCutTheKeptAliveConnection() throws Exception {
+        stubAnswer("ok", 1, 1, "sai-model");
+        String request = "POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + BODY.length() + "\r\n\r\n" + BODY;
+        try (RawHttp connection = new RawHttp(server.getHost(), server.getPort())) {
+            RawHttp.Response first = connection.send(request).response(100);
+            connection.send("\r\n");
+            assertThat(connection.quietFor(2_500)).as("neither an answer nor a close while idle after the empty line").isTrue();
+            connection.send("\r\n");
+            RawHttp.Response second = connection.send(request).response(100);
+
+            assertThat(first.status()).isEqualTo(200);
+            assertThat(second.status()).as(second.body()).isEqualTo(200);
+        }
+        assertThat(saiRequests()).hasSize(2);
+    }
+
+    @Test
+    void aConnectionThatSendsOnlyAnEmptyLineIsClosedWithoutAnAnswer() throws IOException {
+        try (RawHttp connection = new RawHttp(server.getHost(), server.getPort())) {
+            connection.send("\r\n");
+            assertThat(connection.closesWithin(10_000)).as("closed, and no 408 for a request never begun").isTrue();
+        }
+    }
+
+    @Test
+    void aStreamOfEmptyLinesIsAHeadThatDoesNotArrive() throws Exception {
+        try (RawHttp connection = new RawHttp(server.getHost(), server.getPort())) {
+            Thread trickle = trickle(connection, "\r\n".repeat(100).getBytes(StandardCharsets.ISO_8859_1));
+
+            RawHttp.Response response = connection.response(5_000);
+            trickle.interrupt();
+
+            assertRequestTimeout(response).contains("headers");
+            assertThat(response.closed()).isTrue();
+        }
+    }
+
     /** Sends the bytes one every 100 ms on another thread, until they run out, the connection fails or the thread is interrupted. */
     private static Thread trickle(RawHttp connection, byte[] bytes) {
         AtomicBoolean done = new AtomicBoolean();

@@ -78,6 +78,22 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** Whether the server neither sends anything nor ends the connection within the time (a byte it sends is read and lost). */
+    public boolean quietFor(int millis) throws IOException {
+        int before = socket.getSoTimeout();
+        socket.setSoTimeout(millis);
+        try {
+            in.read();
+            return false;
+        } catch (SocketTimeoutException stillOpen) {
+            return true;
+        } catch (IOException reset) {
+            return false;
+        } finally {
+            socket.setSoTimeout(before);
+        }
+    }
+
     /** The response head up to the blank line, or null when the connection ended before any byte. */
     private String readHead() throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
