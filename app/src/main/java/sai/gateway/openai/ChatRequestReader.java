@@ -50,11 +50,16 @@ public class ChatRequestReader {
     /**
      * One pass over the bytes: Jackson's parser feeds Micronaut's tree decoder, and the same parser then
      * proves nothing follows the value ({@code {...} garbage} or two objects would otherwise be accepted).
-     * The bytes are checked to be strict UTF-8 first, which Jackson does not do.
+     * The bytes are checked to be strict UTF-8, without an unpaired surrogate escape, first: Jackson checks neither.
      */
     static JsonNode parse(byte[] body) {
-        if (body == null || body.length == 0 || !StrictUtf8.isWellFormed(body)) {
+        if (body == null || body.length == 0) {
             throw new InvalidRequestException(ErrorCode.INVALID_JSON, null);
+        }
+        int problem = StrictUtf8.firstProblem(body);
+        if (problem >= 0) {
+            throw body[problem] == '\\' ? InvalidRequestException.keyed(ErrorCode.INVALID_JSON, "invalid_json_surrogate", null)
+                    : new InvalidRequestException(ErrorCode.INVALID_JSON, null);
         }
         try (JsonParser parser = STRICT_JSON.createParser(body)) {
             if (parser.nextToken() == null) {

@@ -75,6 +75,18 @@ class BadInputTest extends SaiFakeTest {
         c.add(raw("above U+10FFFF (F4 90 80 80)", JSON, inContent(0xF4, 0x90, 0x80, 0x80), 400, "invalid_json", null, null));
         c.add(raw("UTF-8 encoded surrogate (ED A0 80)", JSON, inContent(0xED, 0xA0, 0x80), 400, "invalid_json", null, null));
         c.add(raw("truncated 3-byte sequence at the end", JSON, truncatedAtEnd(), 400, "invalid_json", null, null));
+        // Escapes decode to text as well: Jackson takes a lone surrogate escape as is, and SAI would get it re-escaped.
+        String surrogate = "unpaired surrogate";
+        c.add(raw("lone high surrogate escape", JSON, escapedInContent("\\ud800"), 400, "invalid_json", null, surrogate));
+        c.add(raw("lone low surrogate escape", JSON, escapedInContent("\\uDFFF"), 400, "invalid_json", null, surrogate));
+        c.add(raw("high surrogate escape before a letter escape", JSON, escapedInContent("\\ud83d\\u0041"), 400, "invalid_json", null,
+                surrogate));
+        c.add(raw("surrogate pair escaped in the wrong order", JSON, escapedInContent("\\ude00\\ud83d"), 400, "invalid_json", null,
+                surrogate));
+        c.add(raw("high surrogate escape before a raw emoji", JSON, escapedInContent("\\ud83d\u00f0\u009f\u0098\u0080"), 400,
+                "invalid_json", null, surrogate));
+        c.add(json("lone surrogate escape in the model", "{\"model\":\"sai-model\\udbff\"," + MESSAGES + "}", 400, "invalid_json", null));
+        c.add(json("lone surrogate escape in an ignored field's name", "{" + MESSAGES + ",\"x\\ud800\":1}", 400, "invalid_json", null));
         c.add(raw("UTF-16 body", JSON, ("{" + MESSAGES + "}").getBytes(StandardCharsets.UTF_16LE), 400, "invalid_json", null, null));
         c.add(json("JSON array as root", "[" + USER_MESSAGE + "]", 400, "invalid_json", null));
         c.add(json("JSON string as root", "\"hello\"", 400, "invalid_json", null));
@@ -319,6 +331,11 @@ class BadInputTest extends SaiFakeTest {
         }
         System.arraycopy(tail, 0, all, head.length + raw.length, tail.length);
         return all;
+    }
+
+    /** A chat request whose message content holds this JSON text (escapes as they are, other characters as Latin-1 bytes) between two letters. */
+    private static byte[] escapedInContent(String jsonText) {
+        return inContent(jsonText.chars().toArray());
     }
 
     /** A valid request followed by the first two bytes of a three-byte character. */

@@ -173,6 +173,22 @@ class ChatRequestReaderTest {
         assertThat(read("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}\n\n ").messages()).hasSize(1);
     }
 
+    @Test
+    void escapedSurrogatePairsAndEscapedBackslashesAreReadAsText() {
+        ChatRequest request = read("{\"messages\":[{\"role\":\"user\",\"content\":\"\\ud83d\\ude00 \\\\ud800\"}]}");
+
+        assertThat(request.messages().get(0).content()).isEqualTo("\uD83D\uDE00 \\ud800");
+    }
+
+    @Test
+    void aLoneSurrogateEscapeIsInvalidJsonSaidAsSuch() {
+        assertThatThrownBy(() -> read("{\"messages\":[{\"role\":\"user\",\"content\":\"\\ud800\"}]}"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_JSON);
+                    assertThat(e.messageKey()).isEqualTo("invalid_json_surrogate");
+                });
+    }
+
     private ChatRequest read(String json) {
         return reader.read(json.getBytes(StandardCharsets.UTF_8));
     }

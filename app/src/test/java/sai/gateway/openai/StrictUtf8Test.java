@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The validator agrees with the JDK's strict UTF-8 decoder on every sequence of one and two bytes, every
  * three-byte sequence with a three-byte lead, and four-byte sequences around each boundary; it differs only
- * on NUL, which it refuses on purpose (no UTF-8 JSON text contains one raw).
+ * on NUL, which it refuses on purpose (no UTF-8 JSON text contains one raw). Escapes of surrogates must pair up.
  */
 class StrictUtf8Test {
 
@@ -36,6 +36,22 @@ class StrictUtf8Test {
         assertThat(StrictUtf8.isWellFormed(bytes(0xf4, 0x8f, 0xbf, 0xbf))).as("U+10FFFF").isTrue();
         assertThat(StrictUtf8.isWellFormed(bytes(0xef, 0xbb, 0xbf, '{', '}'))).as("a byte order mark").isTrue();
         assertThat(StrictUtf8.isWellFormed(new byte[0])).isTrue();
+    }
+
+    @Test
+    void anEscapedSurrogateMustBeAHighOneFollowedByALowOne() {
+        assertThat(StrictUtf8.isWellFormed(ascii("{\"c\":\"\\ud83d\\ude00\"}"))).as("an escaped pair").isTrue();
+        assertThat(StrictUtf8.isWellFormed(ascii("{\"c\":\"\\uD83D\\uDE00 \\uDBFF\\uDFFF\"}"))).as("upper case, U+10FFFF").isTrue();
+        assertThat(StrictUtf8.isWellFormed(ascii("{\"c\":\"\\\\ud800\"}"))).as("an escaped backslash, then text").isTrue();
+        assertThat(StrictUtf8.isWellFormed(ascii("{\"c\":\"\\ud7ff\\ue000\\u0041\\\"\"}"))).as("next to the surrogates").isTrue();
+
+        assertThat(StrictUtf8.firstProblem(ascii("{\"c\":\"\\ud800\"}"))).as("lone high").isEqualTo(6);
+        assertThat(StrictUtf8.firstProblem(ascii("{\"c\":\"\\uDC00\"}"))).as("lone low").isEqualTo(6);
+        assertThat(StrictUtf8.firstProblem(ascii("{\"c\":\"ab\\ude00\\ud83d\"}"))).as("a pair reversed").isEqualTo(8);
+        assertThat(StrictUtf8.firstProblem(ascii("{\"c\":\"\\ud83d\\ud83d\\ude00\"}"))).as("two highs").isEqualTo(6);
+        assertThat(StrictUtf8.firstProblem(ascii("{\"c\":\"\\\\\\ud800\"}"))).as("after an escaped backslash").isEqualTo(8);
+        assertThat(StrictUtf8.firstProblem(ascii("\\ud83d"))).as("a high at the very end").isZero();
+        assertThat(StrictUtf8.firstProblem(ascii("\\ud83d\\u"))).as("a cut-off low").isZero();
     }
 
     @Test
@@ -96,6 +112,10 @@ class StrictUtf8Test {
             }
         }
         return false;
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
     private static byte[] bytes(int... values) {

@@ -315,7 +315,7 @@ class HostileInputTest {
         return Arbitraries.oneOf(truncated, trailing, corrupted);
     }
 
-    /** A valid request whose user text contains a byte sequence that is not UTF-8. */
+    /** A valid request whose user text contains a byte sequence that is not UTF-8, or an escape that decodes to no Unicode text. */
     private static Arbitrary<byte[]> invalidUtf8(ObjectNode base) {
         Arbitrary<byte[]> bad = Arbitraries.of(
                 new byte[]{(byte) 0xff}, new byte[]{(byte) 0xfe, (byte) 0xff}, new byte[]{(byte) 0x80},
@@ -324,7 +324,10 @@ class HostileInputTest {
                 // Overlong forms of '/', a code point above U+10FFFF, an encoded surrogate, a raw NUL: a lenient decoder reads characters.
                 new byte[]{(byte) 0xc0, (byte) 0xaf}, new byte[]{(byte) 0xc1, (byte) 0xbf}, new byte[]{(byte) 0xe0, (byte) 0x80, (byte) 0xaf},
                 new byte[]{(byte) 0xf0, (byte) 0x80, (byte) 0x80, (byte) 0xaf}, new byte[]{(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
-                new byte[]{(byte) 0xed, (byte) 0xa0, (byte) 0x80}, new byte[]{(byte) 0xed, (byte) 0xbf, (byte) 0xbf}, new byte[]{0});
+                new byte[]{(byte) 0xed, (byte) 0xa0, (byte) 0x80}, new byte[]{(byte) 0xed, (byte) 0xbf, (byte) 0xbf}, new byte[]{0},
+                // Well-formed bytes, but escapes of unpaired surrogates, which a JSON parser decodes as lone surrogates.
+                ascii("\\ud800"), ascii("\\uDBFF"), ascii("\\udc00"), ascii("\\uDFFF"), ascii("\\ud83d\\u0020"), ascii("\\ude00\\ud83d"),
+                ascii("\\\\\\ud800"));
         String marker = "INVALID_UTF8_HERE";
         ObjectNode withMarker = base.deepCopy();
         if (withMarker.has("messages")) {
@@ -337,6 +340,10 @@ class HostileInputTest {
         byte[] head = text.substring(0, at).getBytes(StandardCharsets.UTF_8);
         byte[] tail = text.substring(at + marker.length()).getBytes(StandardCharsets.UTF_8);
         return bad.map(b -> concat(concat(head, b), tail));
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Arrays nested from a few levels (a content part that is not an object) to far past the parser's depth limit. */
