@@ -103,6 +103,18 @@ class SettingTest {
     }
 
     @Test
+    void aRefusedSwitchGetsOneLineEvenWhereTheFrameworkReadsItAsTrue() {
+        Map<String, Object> properties = new HashMap<>(valid());
+        properties.put("GATEWAY_REQUIRE_API_KEYS", "on");
+
+        Throwable failure = catchThrowable(() -> ApplicationContext.run(properties).close());
+
+        // Not also "GATEWAY_REQUIRE_API_KEYS is true but no access key is set", from the credentials reading "on" as true.
+        assertThat(InvalidConfigurationException.in(failure).lines())
+                .containsExactly("Configuration error: GATEWAY_REQUIRE_API_KEYS must be true or false (got \"on\")");
+    }
+
+    @Test
     void theRecordsRefuseWhatTheCheckRefusesWithTheSameLine() {
         assertThatThrownBy(() -> new SaiConfiguration("https://sai.example.com", "tpl", java.util.List.of("m"), 600, 10, 11,
                 java.time.Duration.ofMillis(500), 1000))
