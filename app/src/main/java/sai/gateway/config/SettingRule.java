@@ -49,7 +49,9 @@ public interface SettingRule {
             }
             URI uri;
             try {
-                uri = URI.create(url);
+                // -1 is Micronaut's "any free port", which PORT's rule accepts too; the demo's SAI_URL is the gateway's own
+                // address (application-demo.yml) and holds it until the server has bound a port.
+                uri = URI.create(url.replaceFirst("^(https?://[^/?#]*):-1(?=[/?#]|$)", "$1"));
             } catch (IllegalArgumentException e) {
                 return "is not a valid URL (for example " + example + ")";
             }

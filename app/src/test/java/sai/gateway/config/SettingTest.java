@@ -178,7 +178,7 @@ class SettingTest {
         assertThat(Setting.SAI_URL.problem("https://h?token=x")).isEqualTo(query);
         assertThat(Setting.SAI_URL.problem("https://user:s3cret@h/sai#frag")).isEqualTo(query);
         assertThat(Setting.SAI_URL.problem("https://h/?")).isEqualTo(query);
-        for (String fine : List.of("https://sai.example.com", "http://127.0.0.1:9/sai", "https://h:65535/", "http://[::1]:8080/x",
+        for (String fine : List.of("https://sai.example.com", "http://127.0.0.1:9/sai", "http://127.0.0.1:-1/simulator", "https://h:65535/", "http://[::1]:8080/x",
                 "https://user:pw@sai.example.com:8443/base/")) {
             assertThat(Setting.SAI_URL.problem(fine)).as(fine).isNull();
         }
