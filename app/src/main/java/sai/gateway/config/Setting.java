@@ -3,6 +3,9 @@ package sai.gateway.config;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.core.annotation.Nullable;
 
+import java.time.Duration;
+import java.util.List;
+
 import static sai.gateway.config.SettingRule.anyText;
 import static sai.gateway.config.SettingRule.bool;
 import static sai.gateway.config.SettingRule.duration;
@@ -27,24 +30,24 @@ import static sai.gateway.config.SettingRule.wholeNumber;
 public enum Setting {
 
     SAI_URL("sai.url", false,
-            required("SAI's base URL", "https://sai.example.com", httpUrl("https://sai.example.com"))),
+            required("SAI's base URL", "https://sai.example.com", httpUrl("https://sai.example.com", "/api/templates/<id>/execute"))),
     SAI_TEMPLATE_ID("sai.template-id", true,
             required("the id of the SAI template to execute", "my-template-id", anyText())),
     SAI_MODELS("sai.models", true, nonEmptyList("model id", "sai-model,claude-sonnet-4-5-20250929")),
-    REQUEST_TIMEOUT("sai.request-timeout-seconds", true, wholeNumber(1, Integer.MAX_VALUE, "seconds", "600")),
-    SAI_CONNECT_TIMEOUT("sai.connect-timeout-seconds", true, wholeNumber(1, Integer.MAX_VALUE, "seconds", "10")),
+    REQUEST_TIMEOUT("sai.request-timeout-seconds", true, wholeNumber(1, Accepted.MAX_SECONDS, "seconds", "600")),
+    SAI_CONNECT_TIMEOUT("sai.connect-timeout-seconds", true, wholeNumber(1, Accepted.MAX_SECONDS, "seconds", "10")),
     MAX_RETRIES("sai.max-retries", true, wholeNumber(0, 10, "", "3")),
-    SAI_RETRY_DELAY("sai.retry-delay", true, duration("500ms")),
+    SAI_RETRY_DELAY("sai.retry-delay", true, duration(Accepted.MAX_DURATION, "500ms")),
     SAI_BREAKER_FAILURES("sai.breaker.failures", true,
             wholeNumber(0, Integer.MAX_VALUE, "requests", "0 turns the circuit breaker off", "5")),
-    SAI_BREAKER_OPEN("sai.breaker.open", true, positiveDuration("30s")),
+    SAI_BREAKER_OPEN("sai.breaker.open", true, positiveDuration(Accepted.MAX_DURATION, "30s")),
     SAI_MAX_CONTEXT_TOKENS("sai.max-context-tokens", true, wholeNumber(1, Integer.MAX_VALUE, "tokens", "128000")),
     GATEWAY_REQUIRE_API_KEYS("secrets.require-gateway-api-keys", true, bool()),
-    SAI_SECRET_TTL("secrets.aws.ttl", true, duration("5m")),
+    SAI_SECRET_TTL("secrets.aws.ttl", true, duration(Accepted.MAX_DURATION, "5m")),
     RATE_LIMIT_RPM("limits.requests-per-minute", true, wholeNumber(0, Long.MAX_VALUE, "requests per minute", "0 turns the limit off", "60")),
     TOKEN_QUOTA_DAILY("limits.tokens-per-day", true, wholeNumber(0, Long.MAX_VALUE, "tokens per day", "0 turns the quota off", "200000")),
     // A Redis URL may carry a password: never repeated in the message.
-    REDIS_URL("limits.redis-url", false, optional(uriWithScheme("redis://redis:6379", "redis", "rediss"))),
+    REDIS_URL("limits.redis-url", false, optional(uriWithScheme("redis://redis:6379", Accepted.REDIS_SCHEMES))),
     RATE_LIMIT_FAIL_OPEN("limits.fail-open", true, bool()),
     GATEWAY_LOCALE("gateway.locale", true, optional(oneOf(true, "es", "en"))),
     SAI_ERROR_STYLE("gateway.error-style", true, optional(oneOf(true, "http", "message"))),
@@ -53,8 +56,8 @@ public enum Setting {
     VERBOSE_LOGGING("gateway.verbose-logging", true, bool()),
     // logback.xml compares it as written, so the case matters here.
     LOG_FORMAT("gateway.log-format", true, optional(oneOf(false, "text", "json"))),
-    CLIENT_HEADER_TIMEOUT("edge.header-timeout", true, positiveDuration("10s")),
-    CLIENT_BODY_TIMEOUT("edge.body-timeout", true, positiveDuration("60s")),
+    CLIENT_HEADER_TIMEOUT("edge.header-timeout", true, positiveDuration(Accepted.MAX_DURATION, "10s")),
+    CLIENT_BODY_TIMEOUT("edge.body-timeout", true, positiveDuration(Accepted.MAX_DURATION, "60s")),
     METRICS_ENABLED("micronaut.metrics.enabled", true, bool()),
     MAX_REQUEST_BYTES("micronaut.server.max-request-size", true, wholeNumber(1, Long.MAX_VALUE, "bytes", "10485760")),
     // -1 (any free port) is Micronaut's own convention, which the tests use; operators are told 1 to 65535.
@@ -63,13 +66,25 @@ public enum Setting {
     SHUTDOWN_GRACE_SECONDS("micronaut.lifecycle.graceful-shutdown.grace-period", "s", true,
             wholeNumber(0, Integer.MAX_VALUE, "seconds", "30")),
     OTEL_SDK_DISABLED("otel.sdk.disabled", true, bool()),
-    OTEL_EXPORTER_OTLP_ENDPOINT("otel.exporter.otlp.endpoint", false, httpUrl("http://otel-collector:4318")),
-    OTEL_EXPORTER_OTLP_PROTOCOL("otel.exporter.otlp.protocol", true, oneOf(false, "http/protobuf", "grpc")),
-    OTEL_TRACES_EXPORTER("otel.traces.exporter", true, oneOf(false, "otlp", "none"));
+    // OpenTelemetry reads an empty variable as an unset one, and so does sai.gateway.observe.Tracing.
+    OTEL_EXPORTER_OTLP_ENDPOINT("otel.exporter.otlp.endpoint", false, optional(httpUrl("http://otel-collector:4318", "/v1/traces"))),
+    OTEL_EXPORTER_OTLP_PROTOCOL("otel.exporter.otlp.protocol", true, optional(oneOf(false, "http/protobuf", "grpc"))),
+    OTEL_TRACES_EXPORTER("otel.traces.exporter", true, optional(oneOf(false, "otlp", "none")));
 
     /** How every line of the report starts. */
     public static final String PREFIX = "Configuration error: ";
     private static final int SHOWN_CHARS = 40;
+
+    /** Values some rules share (a nested class: an enum's constants cannot use its own static fields). */
+    private static final class Accepted {
+        /** A day: far beyond any wait for SAI, and well inside Netty's int milliseconds, which overflow after about 24 days. */
+        static final long MAX_SECONDS = 86_400;
+        /** A day: far beyond any sensible pause or limit, and well inside Duration.toNanos(), which overflows after about 292 years. */
+        static final Duration MAX_DURATION = Duration.ofHours(24);
+        /** Lettuce's RedisURI schemes, exactly, compared as written as Lettuce compares them (it refuses REDIS://). */
+        static final List<String> REDIS_SCHEMES = List.of("redis", "rediss", "redis+ssl", "redis+tls", "redis-socket", "redis+socket",
+                "redis-sentinel", "rediss-sentinel");
+    }
 
     private final String property;
     private final String suffix;

@@ -33,10 +33,12 @@ public final class StartupConfigurationCheck {
 
     StartupConfigurationCheck(Environment environment, BeanContext beans) {
         List<String> problems = new ArrayList<>();
+        List<String> reported = new ArrayList<>();
         for (Setting setting : Setting.values()) {
             String problem = setting.problem(environment.getProperty(setting.property(), String.class).orElse(null));
             if (problem != null) {
                 problems.add(problem);
+                reported.add(Setting.PREFIX + setting.name() + " ");
             }
         }
         for (Class<?> type : SELF_CHECKING) {
@@ -45,7 +47,11 @@ public final class StartupConfigurationCheck {
             } catch (RuntimeException e) {
                 String line = lineFor(e);
                 if (line != null) {
-                    problems.add(line);
+                    // The bean read the refused value its own way (the framework takes GATEWAY_REQUIRE_API_KEYS=on as true):
+                    // the variable's line is already there, and this one would contradict it.
+                    if (reported.stream().noneMatch(line::startsWith)) {
+                        problems.add(line);
+                    }
                 } else if (problems.isEmpty()) {
                     throw e;
                 }

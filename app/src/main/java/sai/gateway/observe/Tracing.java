@@ -12,6 +12,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -32,6 +33,9 @@ import java.util.Map;
 public class Tracing {
 
     private static final Logger LOG = LoggerFactory.getLogger(Tracing.class);
+    private static final String ENDPOINT = "otel.exporter.otlp.endpoint";
+    private static final String PROTOCOL = "otel.exporter.otlp.protocol";
+    private static final String EXPORTER = "otel.traces.exporter";
     private static final TextMapGetter<HttpRequest<?>> HEADERS = new TextMapGetter<>() {
         @Override
         public Iterable<String> keys(HttpRequest<?> request) {
@@ -56,16 +60,37 @@ public class Tracing {
         } else {
             Map<String, String> properties = new HashMap<>();
             environment.getProperties("otel", StringConvention.RAW).forEach((key, value) -> properties.put("otel." + key, String.valueOf(value)));
+            Map<String, String> exporter = new HashMap<>();
             this.sdk = AutoConfiguredOpenTelemetrySdk.builder()
                     .addPropertiesSupplier(() -> properties)
+                    // Last, over the SDK's own reading of the environment, where OTEL_EXPORTER_OTLP_ENDPOINT= would be kept as "".
+                    .addPropertiesCustomizer(config -> {
+                        exporter.putAll(emptyAsUnset(config));
+                        return exporter;
+                    })
                     .disableShutdownHook()
                     .build()
                     .getOpenTelemetrySdk();
             this.otel = sdk;
-            LOG.info("[TRACING] OpenTelemetry on: spans exported to {} ({})", properties.get("otel.exporter.otlp.endpoint"),
-                    properties.get("otel.exporter.otlp.protocol"));
+            LOG.info("[TRACING] OpenTelemetry on: spans exported to {} ({})", exporter.get(ENDPOINT), exporter.get(PROTOCOL));
         }
         this.tracer = otel.getTracer("sai-gateway");
+    }
+
+    /**
+     * The exporter's settings with an empty value read as an unset one, as the OpenTelemetry specification
+     * says of its variables and as the startup check accepts it, where the SDK would keep "" and fail on it.
+     * An empty variable replaces application.yml's default rather than falling back to it, so the defaults
+     * are repeated here.
+     */
+    static Map<String, String> emptyAsUnset(ConfigProperties config) {
+        return Map.of(ENDPOINT, orElse(config.getString(ENDPOINT), "http://localhost:4318"),
+                PROTOCOL, orElse(config.getString(PROTOCOL), "http/protobuf"),
+                EXPORTER, orElse(config.getString(EXPORTER), "otlp"));
+    }
+
+    private static String orElse(String value, String unset) {
+        return value == null || value.isBlank() ? unset : value;
     }
 
     public boolean enabled() {

@@ -24,6 +24,9 @@ class ConfigurationErrorsIT {
 
     private static final Duration EXIT = Duration.ofSeconds(60);
     private static final String SAI_URL = "http://127.0.0.1:9/sai";
+    private static final String REDIS_URL_LINE = "Configuration error: REDIS_URL must be a URL starting with redis://, rediss://, "
+            + "redis+ssl://, redis+tls://, redis-socket://, redis+socket://, redis-sentinel://, rediss-sentinel:// (in lower case), "
+            + "for example redis://redis:6379";
 
     @Test
     void noEnvironmentAtAllNamesSaiUrlFirst() {
@@ -48,11 +51,11 @@ class ConfigurationErrorsIT {
                 arguments("SAI_TEMPLATE_ID", "",
                         "Configuration error: SAI_TEMPLATE_ID is required: set it to the id of the SAI template to execute, for example my-template-id"),
                 arguments("REQUEST_TIMEOUT", "abc",
-                        "Configuration error: REQUEST_TIMEOUT must be a whole number of seconds, at least 1, for example 600 (got \"abc\")"),
+                        "Configuration error: REQUEST_TIMEOUT must be a whole number of seconds from 1 to 86400, for example 600 (got \"abc\")"),
                 arguments("MAX_RETRIES", "-1",
                         "Configuration error: MAX_RETRIES must be a whole number from 0 to 10, for example 3 (got \"-1\")"),
                 arguments("SAI_RETRY_DELAY", "abc",
-                        "Configuration error: SAI_RETRY_DELAY must be a duration, a whole number followed by ms, s, m or h, for example 500ms (got \"abc\")"),
+                        "Configuration error: SAI_RETRY_DELAY must be a duration of at most 24h, a whole number followed by ms, s, m or h, for example 500ms (got \"abc\")"),
                 arguments("PORT", "abc",
                         "Configuration error: PORT must be a whole number from 1 to 65535, for example 4000 (got \"abc\")"),
                 arguments("STREAM_HEARTBEAT_SECONDS", "abc",
@@ -60,11 +63,11 @@ class ConfigurationErrorsIT {
                 arguments("SAI_BREAKER_FAILURES", "-2",
                         "Configuration error: SAI_BREAKER_FAILURES must be a whole number of requests, at least 0 (0 turns the circuit breaker off), for example 5 (got \"-2\")"),
                 arguments("SAI_BREAKER_OPEN", "abc",
-                        "Configuration error: SAI_BREAKER_OPEN must be a duration above zero, a whole number followed by ms, s, m or h, for example 30s (got \"abc\")"),
+                        "Configuration error: SAI_BREAKER_OPEN must be a duration above zero and at most 24h, a whole number followed by ms, s, m or h, for example 30s (got \"abc\")"),
                 arguments("CLIENT_HEADER_TIMEOUT", "0s",
-                        "Configuration error: CLIENT_HEADER_TIMEOUT must be a duration above zero, a whole number followed by ms, s, m or h, for example 10s (got \"0s\")"),
+                        "Configuration error: CLIENT_HEADER_TIMEOUT must be a duration above zero and at most 24h, a whole number followed by ms, s, m or h, for example 10s (got \"0s\")"),
                 arguments("CLIENT_BODY_TIMEOUT", "1 minute",
-                        "Configuration error: CLIENT_BODY_TIMEOUT must be a duration above zero, a whole number followed by ms, s, m or h, for example 60s (got \"1 minute\")"),
+                        "Configuration error: CLIENT_BODY_TIMEOUT must be a duration above zero and at most 24h, a whole number followed by ms, s, m or h, for example 60s (got \"1 minute\")"),
                 arguments("GATEWAY_LOCALE", "fr", "Configuration error: GATEWAY_LOCALE must be es or en (got \"fr\")"),
                 arguments("SAI_ERROR_STYLE", "json", "Configuration error: SAI_ERROR_STYLE must be http or message (got \"json\")"),
                 arguments("LOG_FORMAT", "JSON", "Configuration error: LOG_FORMAT must be text or json (got \"JSON\")"),
@@ -77,14 +80,29 @@ class ConfigurationErrorsIT {
                 arguments("TOKEN_QUOTA_DAILY", "lots",
                         "Configuration error: TOKEN_QUOTA_DAILY must be a whole number of tokens per day, at least 0 (0 turns the quota off), for example 200000 (got \"lots\")"),
                 arguments("SAI_CONNECT_TIMEOUT", "0",
-                        "Configuration error: SAI_CONNECT_TIMEOUT must be a whole number of seconds, at least 1, for example 10 (got \"0\")"),
+                        "Configuration error: SAI_CONNECT_TIMEOUT must be a whole number of seconds from 1 to 86400, for example 10 (got \"0\")"),
                 arguments("SAI_MAX_CONTEXT_TOKENS", "1.5",
                         "Configuration error: SAI_MAX_CONTEXT_TOKENS must be a whole number of tokens, at least 1, for example 128000 (got \"1.5\")"),
                 arguments("METRICS_ENABLED", "yes", "Configuration error: METRICS_ENABLED must be true or false (got \"yes\")"),
                 arguments("VERBOSE_LOGGING", "1", "Configuration error: VERBOSE_LOGGING must be true or false (got \"1\")"),
                 // The URL is not repeated: a Redis URL can hold a password.
-                arguments("REDIS_URL", "http://:hunter2@redis:6379",
-                        "Configuration error: REDIS_URL must be a redis:// or rediss:// URL, for example redis://redis:6379"),
+                arguments("REDIS_URL", "http://:hunter2@redis:6379", REDIS_URL_LINE),
+                // Lettuce compares the scheme as written: REDIS:// would pass a lower-cased check and fail at the first request.
+                arguments("REDIS_URL", "REDIS://:hunter2@redis:6379", REDIS_URL_LINE),
+                // Not repeated either: SAI_URL can carry user info.
+                arguments("SAI_URL", "http:///sai", "Configuration error: SAI_URL must name a host (letters, digits, dots and hyphens) "
+                        + "after the scheme, for example https://sai.example.com"),
+                arguments("SAI_URL", "https://sai.example.com:99999",
+                        "Configuration error: SAI_URL must have a port from 1 to 65535, or none, for example https://sai.example.com"),
+                arguments("SAI_URL", "https://sai.example.com/base?token=s3cret", "Configuration error: SAI_URL must not have a query (?...) "
+                        + "or a fragment (#...): /api/templates/<id>/execute is added to its end, for example https://sai.example.com"),
+                arguments("REQUEST_TIMEOUT", "2147483647",
+                        "Configuration error: REQUEST_TIMEOUT must be a whole number of seconds from 1 to 86400, for example 600 (got \"2147483647\")"),
+                arguments("SAI_BREAKER_OPEN", "2600000h",
+                        "Configuration error: SAI_BREAKER_OPEN must be a duration above zero and at most 24h, a whole number followed by ms, s, m or h, for example 30s (got \"2600000h\")"),
+                arguments("SAI_SECRET_TTL", "48h",
+                        "Configuration error: SAI_SECRET_TTL must be a duration of at most 24h, a whole number followed by ms, s, m or h, for example 5m (got \"48h\")"),
+                arguments("GATEWAY_REQUIRE_API_KEYS", "on", "Configuration error: GATEWAY_REQUIRE_API_KEYS must be true or false (got \"on\")"),
                 arguments("SAI_MODELS", " , ",
                         "Configuration error: SAI_MODELS must list at least one model id (comma-separated), for example sai-model,claude-sonnet-4-5-20250929 (got \" , \")"));
     }
@@ -96,6 +114,7 @@ class ConfigurationErrorsIT {
             assertThat(gateway.awaitExit(EXIT)).as(gateway.output()).isEqualTo(1);
 
             assertThat(gateway.stderrLines()).as(gateway.output()).containsExactly(line);
+            assertThat(gateway.output() + gateway.logFileLines()).doesNotContain("hunter2", "s3cret");
             assertNoStackTrace(gateway);
         }
     }

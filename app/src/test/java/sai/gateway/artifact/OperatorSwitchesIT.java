@@ -122,6 +122,26 @@ class OperatorSwitchesIT {
     }
 
     @Test
+    void anEmptyOtlpEndpointInTheEnvironmentIsAnUnsetOne() throws Exception {
+        // What an .env with "OTEL_EXPORTER_OTLP_ENDPOINT=" gives: the variable set, to nothing.
+        try (GatewayProcess gateway = GatewayProcess.configured(sai.baseUrl()).env("OTEL_EXPORTER_OTLP_ENDPOINT", "").start().awaitHealthy()) {
+            assertThat(chat(gateway).statusCode()).isEqualTo(200);
+        }
+        sai.resetRequests();
+        try (GatewayProcess gateway = GatewayProcess.configured(sai.baseUrl())
+                .env("OTEL_SDK_DISABLED", "false")
+                .env("OTEL_EXPORTER_OTLP_ENDPOINT", "")
+                .env("OTEL_EXPORTER_OTLP_PROTOCOL", "")
+                .start().awaitHealthy()) {
+            assertThat(chat(gateway).statusCode()).isEqualTo(200);
+            gateway.awaitStdout(line -> line.contains("[TRACING] OpenTelemetry on: spans exported to http://localhost:4318 (http/protobuf)"),
+                    Duration.ofSeconds(5));
+            assertThat(sai.findAll(postRequestedFor(urlPathEqualTo(SaiFakeTest.EXECUTE_PATH))).get(0).getHeader("traceparent"))
+                    .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
+        }
+    }
+
+    @Test
     void redisSharesOneRateLimitBetweenTwoReplicas() throws Exception {
         Optional<RedisProcess> started = RedisProcess.start();
         Assumptions.assumeTrue(started.isPresent(), RedisProcess.MISSING);

@@ -43,15 +43,22 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@link #assertValidIfSpecPresent}, for checks made along the way (the shared helpers, behaviour
  *       tests): without the spec it does nothing, so the test's other assertions still run and can fail.</li>
  * </ul>
+ * CI passes {@code -Dopenai.spec.required=true}: there a missing spec fails both kinds, with
+ * {@link #MISSING_REQUIRED_SPEC}, so a moved {@code shared/} cannot silently turn every wire-shape check off.
  */
 public final class OpenApiSchemas {
 
     public static final String SPEC_PROPERTY = "openai.spec";
+    /** {@code -Dopenai.spec.required=true} (CI): a missing spec fails every check instead of skipping it. */
+    public static final String REQUIRED_PROPERTY = "openai.spec.required";
     private static final String SPEC_RELATIVE = "shared/openai/openapi.yaml";
-    /** Why a check against the spec was skipped, and where to get the spec. */
-    public static final String MISSING_SPEC = "OpenAI spec not found, so this check of the wire shape is skipped: "
-            + "put OpenAI's official OpenAPI spec (openapi.yaml of github.com/openai/openai-openapi) at "
+    private static final String WHERE = "put OpenAI's official OpenAPI spec (openapi.yaml of github.com/openai/openai-openapi) at "
             + "../" + SPEC_RELATIVE + " beside the repository (as CI does), or pass -D" + SPEC_PROPERTY + "=/path/to/openapi.yaml";
+    /** Why a check against the spec was skipped, and where to get the spec. */
+    public static final String MISSING_SPEC = "OpenAI spec not found, so this check of the wire shape is skipped: " + WHERE;
+    /** Why a check failed when the spec is required, and where to get the spec. */
+    public static final String MISSING_REQUIRED_SPEC = "OpenAI spec not found, and -D" + REQUIRED_PROPERTY
+            + "=true makes that a failure (CI must check the wire shape): " + WHERE;
     // Any absolute IRI works; it only anchors the document's internal "#/..." references.
     private static final String BASE_IRI = "https://sai.gateway.invalid/openai/openapi.json";
 
@@ -75,12 +82,14 @@ public final class OpenApiSchemas {
      * the way (an error's shape, a stream's chunks) still makes its other assertions in a plain clone.
      */
     public static void assertValidIfSpecPresent(String schemaName, String json) {
-        assertValidIfSpecPresent(Location.PATH, schemaName, json);
+        assertValidIfSpecPresent(Location.PATH, Location.REQUIRED, schemaName, json);
     }
 
-    static void assertValidIfSpecPresent(Optional<Path> spec, String schemaName, String json) {
+    static void assertValidIfSpecPresent(Optional<Path> spec, boolean required, String schemaName, String json) {
         if (spec.isPresent()) {
             assertValid(schemaName, json);
+        } else if (required) {
+            throw new AssertionError(MISSING_REQUIRED_SPEC);
         }
     }
 
@@ -106,15 +115,19 @@ public final class OpenApiSchemas {
 
     /** Skips the calling test (JUnit assumption) when the spec is not there; for tests that need it up front. */
     public static void assumeSpec() {
-        requireSpec(Location.PATH);
+        requireSpec(Location.PATH, Location.REQUIRED);
     }
 
     /** The spec file in use, e.g. for diagnostics; skips the caller when there is none. */
     public static Path specPath() {
-        return requireSpec(Location.PATH);
+        return requireSpec(Location.PATH, Location.REQUIRED);
     }
 
-    static Path requireSpec(Optional<Path> spec) {
+    /** The spec; without it, a skip, or a failure when {@code required}. */
+    static Path requireSpec(Optional<Path> spec, boolean required) {
+        if (spec.isEmpty() && required) {
+            throw new AssertionError(MISSING_REQUIRED_SPEC);
+        }
         if (spec.isEmpty()) {
             Assumptions.abort(MISSING_SPEC);
         }
@@ -122,7 +135,7 @@ public final class OpenApiSchemas {
     }
 
     private static JsonSchema schema(String name) {
-        requireSpec(Location.PATH); // before Spec loads: an abort thrown from a class initializer would be an error
+        requireSpec(Location.PATH, Location.REQUIRED); // before Spec loads: an abort thrown from a class initializer would be an error
         JsonSchema cached = SCHEMAS.get(name);
         if (cached != null) {
             return cached;
@@ -149,9 +162,10 @@ public final class OpenApiSchemas {
         return token.replace("~", "~0").replace("/", "~1");
     }
 
-    /** Where the spec is, looked up once. */
+    /** Where the spec is, looked up once, and whether the build demands it (surefire and failsafe pass -D properties on). */
     private static final class Location {
         static final Optional<Path> PATH = locate(System.getProperty(SPEC_PROPERTY), Path.of("").toAbsolutePath().normalize());
+        static final boolean REQUIRED = Boolean.getBoolean(REQUIRED_PROPERTY);
     }
 
     /** The spec named by {@code configured} (a path given on purpose must exist), else the first {@code shared/} up from {@code start}. */

@@ -26,7 +26,7 @@ class OpenApiSpecLocationTest {
         Optional<Path> found = OpenApiSchemas.locate(null, module);
 
         assertThat(found).isEmpty();
-        assertThatThrownBy(() -> OpenApiSchemas.requireSpec(found))
+        assertThatThrownBy(() -> OpenApiSchemas.requireSpec(found, false))
                 .isInstanceOf(TestAbortedException.class)
                 .hasMessageContaining("../shared/openai/openapi.yaml")
                 .hasMessageContaining("github.com/openai/openai-openapi")
@@ -36,7 +36,22 @@ class OpenApiSpecLocationTest {
     @Test
     void inAPlainCloneACheckMadeAlongTheWayPassesSoTheTestGoesOn() {
         // What OpenAiErrors, SseEvents and ResponseEvents call: the test's own assertions still decide.
-        OpenApiSchemas.assertValidIfSpecPresent(Optional.empty(), "ErrorResponse", "{\"not\": \"an error\"}");
+        OpenApiSchemas.assertValidIfSpecPresent(Optional.empty(), false, "ErrorResponse", "{\"not\": \"an error\"}");
+    }
+
+    @Test
+    void whenTheBuildRequiresTheSpecAMissingOneFailsBothKindsOfCheck(@TempDir Path parent) throws IOException {
+        // CI's mode (-Dopenai.spec.required=true): if its shared/ layout moves, the wire-shape checks fail, not skip.
+        Optional<Path> found = OpenApiSchemas.locate(null, Files.createDirectories(parent.resolve("sai-gateway/app")));
+
+        assertThatThrownBy(() -> OpenApiSchemas.requireSpec(found, true))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("-Dopenai.spec.required=true makes that a failure")
+                .hasMessageContaining("../shared/openai/openapi.yaml")
+                .hasMessageContaining("github.com/openai/openai-openapi");
+        assertThatThrownBy(() -> OpenApiSchemas.assertValidIfSpecPresent(found, true, "ErrorResponse", "{}"))
+                .isInstanceOf(AssertionError.class)
+                .hasMessage(OpenApiSchemas.MISSING_REQUIRED_SPEC);
     }
 
     @Test

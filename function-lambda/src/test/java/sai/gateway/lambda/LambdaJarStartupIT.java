@@ -55,7 +55,7 @@ class LambdaJarStartupIT {
 
         assertThat(run.exitCode).isNotZero();
         assertThat(run.output.lines()).contains(
-                "Configuration error: REQUEST_TIMEOUT must be a whole number of seconds, at least 1, for example 600 (got \"abc\")");
+                "Configuration error: REQUEST_TIMEOUT must be a whole number of seconds from 1 to 86400, for example 600 (got \"abc\")");
         assertThat(run.output).contains(
                 "Configuration error: SAI_URL is required: set it to SAI's base URL, for example https://sai.example.com");
     }
