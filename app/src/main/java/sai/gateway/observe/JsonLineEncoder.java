@@ -26,7 +26,9 @@ import java.util.Map;
 public class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
 
     private static final JsonFactory JSON = new JsonFactory();
-    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
+    // Not ISO_OFFSET_DATE_TIME: it drops trailing zeros of the fraction (".77", or none at all), and collectors
+    // parse the field with one fixed pattern.
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSXXX");
     private static final byte[] NONE = new byte[0];
 
     private final ZoneId zone = ZoneId.systemDefault();

@@ -5,9 +5,13 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import sai.gateway.testing.Json;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,5 +43,22 @@ class JsonLineEncoderTest {
         assertThat(json.path("requestId").asText()).isEqualTo("a1b2c3d4");
         assertThat(json.has("other")).isFalse();
         assertThat(json.path("stack_trace").asText()).startsWith("java.lang.IllegalStateException: boom").contains("\tat ");
+    }
+
+    /** Collectors parse the field with one pattern: always three digits of milliseconds, even when they end in zeros. */
+    @ParameterizedTest
+    @ValueSource(longs = {1764590718770L, 1764590718000L, 1764590718123L})
+    void theTimestampAlwaysHasMillisecondsAndAnOffset(long epochMillis) {
+        JsonLineEncoder encoder = new JsonLineEncoder();
+        encoder.setContext(context);
+        encoder.start();
+        LoggingEvent event = new LoggingEvent("test", context.getLogger("sai.gateway.Example"), Level.INFO, "hi", null, null);
+        event.setInstant(Instant.ofEpochMilli(epochMillis));
+        event.setMDCPropertyMap(Map.of());
+
+        String timestamp = Json.parse(new String(encoder.encode(event), StandardCharsets.UTF_8)).path("@timestamp").asText();
+
+        assertThat(timestamp).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d)");
+        assertThat(OffsetDateTime.parse(timestamp).toInstant()).isEqualTo(Instant.ofEpochMilli(epochMillis));
     }
 }
