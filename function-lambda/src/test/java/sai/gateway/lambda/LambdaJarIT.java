@@ -11,7 +11,6 @@ import sai.gateway.testing.SaiCalls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
@@ -23,8 +22,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The deployable jar itself: what it holds, and a cold start of it in a fresh JVM (ColdStartProbe:
- * the handler's real init, every singleton created, then one API Gateway event) against WireMock as SAI.
+ * The deployable jar itself: what it holds, its init with what operators switch, and a cold start of it in a
+ * fresh JVM (ColdStartProbe: the handler's real init, every singleton created, then one API Gateway event)
+ * against WireMock as SAI.
  * Timings are printed for the record, never asserted.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -79,14 +79,42 @@ class LambdaJarIT {
         assertThat(run.output).contains("SAI_URL is required");
     }
 
+    /** What operators switch, on the deployable jar's init: LOG_FORMAT=json logs JSON lines. */
+    @Test
+    void jsonLogsAreOneObjectPerLine() throws Exception {
+        ProbeRun run = probe("models", "LOG_FORMAT", "json");
+
+        assertThat(run.exitCode).as(run.output).isZero();
+        List<String> logLines = run.output.lines().filter(l -> !l.startsWith("{\"probe\":")).toList();
+        assertThat(logLines).as(run.output).isNotEmpty().allSatisfy(line -> {
+            assertThat(line).startsWith("{").endsWith("}");
+            assertThat(Json.parse(line).path("logger_name").asText()).isNotBlank();
+        });
+    }
+
+    /** A broken configuration fails the init with the same one-line reports the container prints. */
+    @Test
+    void aBrokenConfigurationFailsTheInitWithTheContainersLines() throws Exception {
+        ProbeRun run = probe("models", "SAI_URL", "", "REQUEST_TIMEOUT", "abc");
+
+        assertThat(run.exitCode).isNotZero();
+        assertThat(run.output.lines()).contains(
+                "Configuration error: REQUEST_TIMEOUT must be a whole number of seconds from 1 to 86400, for example 600 (got \"abc\")");
+        assertThat(run.output).contains(
+                "Configuration error: SAI_URL is required: set it to SAI's base URL, for example https://sai.example.com");
+    }
+
+    /**
+     * The probe in a fresh JVM with only the variables given here: an operator's own SAI_URL or SAI_SECRET_ID in the
+     * build's environment must not make a test pass or fail.
+     */
     private ProbeRun probe(String kind, String... overrides) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), kind));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString(), kind).redirectErrorStream(true);
+        builder.environment().clear();
         builder.environment().put("SAI_URL", sai.baseUrl());
         builder.environment().put("SAI_TEMPLATE_ID", LambdaFixture.TEMPLATE_ID);
         builder.environment().put("SAI_KEY", LambdaFixture.SYSTEM_KEY);
-        builder.environment().remove("SAI_SECRET_ID");
         for (int i = 0; i < overrides.length; i += 2) {
             builder.environment().put(overrides[i], overrides[i + 1]);
         }
