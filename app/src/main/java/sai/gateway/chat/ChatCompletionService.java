@@ -32,6 +32,7 @@ import sai.gateway.openai.ChatRequestReader;
 import sai.gateway.sai.SaiAnswer;
 import sai.gateway.sai.SaiCall;
 import sai.gateway.sai.SaiClient;
+import sai.gateway.text.Printable;
 import sai.gateway.tools.ToolPrompt;
 import sai.gateway.translate.ChatResponseMapper.Envelope;
 import sai.gateway.translate.ContextBudget;
@@ -59,7 +60,6 @@ public class ChatCompletionService {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChatCompletionService.class);
     private static final int PREVIEW_CHARS = 100;
-    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
     /** Anything a log viewer may take for a line break or a terminal for a command: control characters (C0, C1), U+2028/9. */
     private static final Pattern LINE_BREAKING = Pattern.compile("[\\p{Cntrl}\\u0080-\\u009f\\u2028\\u2029]+");
     /** Messages previewed per request with VERBOSE_LOGGING: the first half and the last half of this many. */
@@ -226,7 +226,7 @@ public class ChatCompletionService {
             roles.merge(m.role(), 1, Integer::sum);
         }
         log.info("[CLIENT -> SERVER] {} messages | roles={} | {} bytes | model={} | stream={} | user key in body={}",
-                request.messages().size(), roles, bytes, request.model() == null ? "default" : printable(request.model()), request.stream(),
+                request.messages().size(), roles, bytes, request.model() == null ? "default" : Printable.oneLine(request.model(), PREVIEW_CHARS), request.stream(),
                 request.bodyUserKey() != null);
         if (log.isDebugEnabled()) {
             // Bounded whatever the client sends: the first and the last messages, and a count of the rest.
@@ -254,14 +254,9 @@ public class ChatCompletionService {
         long tenthsPerSecond = answer.completionTokens() * 10_000 / millis; // one decimal without String.format on the hot path
         exchange.log().info("[SERVER -> CLIENT] answered | latency={} ms | tokens {} -> {} | {}.{} tok/s | model={} | sai model={}", millis,
                 answer.promptTokens(), answer.completionTokens(), tenthsPerSecond / 10, tenthsPerSecond % 10,
-                exchange.model().id(), answer.model() == null ? "-" : printable(answer.model()));
+                exchange.model().id(), answer.model() == null ? "-" : Printable.oneLine(answer.model(), PREVIEW_CHARS));
     }
 
-    /** A client-chosen name in a log line: one line, bounded, so it cannot forge lines or flood the log. */
-    private static String printable(String value) {
-        String oneLine = CONTROL.matcher(value).replaceAll("?");
-        return oneLine.length() > PREVIEW_CHARS ? oneLine.substring(0, PREVIEW_CHARS) + "..." : oneLine;
-    }
 
     /** Cut before it is cleaned, so a megabyte of content costs no more than a line. */
     private static String preview(String content) {

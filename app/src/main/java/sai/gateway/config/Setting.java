@@ -2,6 +2,7 @@ package sai.gateway.config;
 
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.core.annotation.Nullable;
+import sai.gateway.text.Printable;
 
 import java.time.Duration;
 import java.util.List;
@@ -118,7 +119,7 @@ public enum Setting {
         if (problem == null) {
             return null;
         }
-        String got = showValue && !text.isBlank() ? " (got \"" + shown(text) + "\")" : "";
+        String got = showValue && !text.isBlank() ? " (got \"" + Printable.oneLine(text, SHOWN_CHARS) + "\")" : "";
         return PREFIX + name() + " " + problem + got;
     }
 
@@ -128,11 +129,5 @@ public enum Setting {
         if (problem != null) {
             throw new ConfigurationException(problem);
         }
-    }
-
-    /** One line, bounded, whatever the environment holds. */
-    private static String shown(String value) {
-        String oneLine = value.replaceAll("\\p{Cntrl}", "?");
-        return oneLine.length() > SHOWN_CHARS ? oneLine.substring(0, SHOWN_CHARS) + "..." : oneLine;
     }
 }

@@ -9,6 +9,7 @@ import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import sai.gateway.error.ErrorCode;
 import sai.gateway.error.InvalidRequestException;
+import sai.gateway.text.Printable;
 
 import java.util.List;
 import java.util.Locale;
@@ -33,20 +34,15 @@ public class RequestBodyFormatFilter implements Ordered {
         List<String> encodings = headers.getAll(HttpHeaders.CONTENT_ENCODING);
         if (!encodings.stream().allMatch(RequestBodyFormatFilter::isIdentity)) {
             throw InvalidRequestException.keyed(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported_content_encoding", null,
-                    printable(String.join(", ", encodings)));
+                    Printable.oneLine(String.join(", ", encodings), RequestEdgeHandler.ECHOED_CHARS));
         }
         List<String> types = headers.getAll(HttpHeaders.CONTENT_TYPE);
         if (types.size() != 1 || !isJsonInUtf8(types.get(0))) {
             throw new InvalidRequestException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, null,
-                    types.isEmpty() ? "none" : printable(String.join(", ", types)));
+                    types.isEmpty() ? "none" : Printable.oneLine(String.join(", ", types), RequestEdgeHandler.ECHOED_CHARS));
         }
     }
 
-    /** A client's header value echoed in a message: one line, short. */
-    private static String printable(String value) {
-        String oneLine = value.replaceAll("[\\p{Cntrl}\\u0080-\\u009f]", "?");
-        return oneLine.length() > 60 ? oneLine.substring(0, 60) + "..." : oneLine;
-    }
 
     private static boolean isIdentity(String encoding) {
         return encoding.isBlank() || encoding.strip().equalsIgnoreCase("identity");

@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import sai.gateway.error.ErrorCode;
 import sai.gateway.error.InvalidRequestException;
+import sai.gateway.text.Printable;
 
 import java.time.Duration;
 import java.util.List;
@@ -53,6 +54,8 @@ final class RequestEdgeHandler extends ChannelDuplexHandler {
 
     /** RFC 9112 section 2.2 asks a server to ignore at least one empty line before a request line; a few more are tolerated. */
     private static final int MAX_STRAY_LINE_BREAKS = 8;
+    /** How much of a client's header value a refusal echoes (here and in RequestBodyFormatFilter). */
+    static final int ECHOED_CHARS = 60;
 
     private final EdgeRefusals refusals;
     private final Duration headerTimeout;
@@ -237,7 +240,7 @@ final class RequestEdgeHandler extends ChannelDuplexHandler {
         String joined = String.join(", ", codings);
         if (!request.protocolVersion().equals(HttpVersion.HTTP_1_1) || !joined.strip().equalsIgnoreCase("chunked")) {
             // gzip (or anything) before chunked, chunked twice, or no chunked at the end, where the body's end cannot be found.
-            return InvalidRequestException.keyed(ErrorCode.BAD_REQUEST, "http_transfer_encoding", null, printable(joined));
+            return InvalidRequestException.keyed(ErrorCode.BAD_REQUEST, "http_transfer_encoding", null, Printable.oneLine(joined, ECHOED_CHARS));
         }
         return null;
     }
@@ -320,8 +323,4 @@ final class RequestEdgeHandler extends ChannelDuplexHandler {
         return millis % 1000 == 0 ? Long.toString(millis / 1000) : Double.toString(millis / 1000.0);
     }
 
-    private static String printable(String value) {
-        String oneLine = value.replaceAll("[\\p{Cntrl}\\u0080-\\u009f]", "?");
-        return oneLine.length() > 60 ? oneLine.substring(0, 60) + "..." : oneLine;
-    }
 }

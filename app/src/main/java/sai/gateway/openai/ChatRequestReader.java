@@ -9,6 +9,7 @@ import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 import sai.gateway.error.ErrorCode;
 import sai.gateway.error.InvalidRequestException;
+import sai.gateway.text.Printable;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -316,7 +317,6 @@ public class ChatRequestReader {
 
     /** Echoes a client value back only in a short, single-line form. */
     static String printable(String value) {
-        String oneLine = value.replaceAll("\\p{Cntrl}", "?");
-        return oneLine.length() > 40 ? oneLine.substring(0, 40) + "..." : oneLine;
+        return Printable.oneLine(value, 40);
     }
 }
