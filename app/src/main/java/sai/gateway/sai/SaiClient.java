@@ -158,15 +158,18 @@ public class SaiClient {
             root = root.getCause();
         }
         String text = root.getMessage() == null ? root.getClass().getSimpleName() : root.getClass().getSimpleName() + ": " + root.getMessage();
-        String oneLine = LINE_BREAKS.matcher(endpoint.scrub(text)).replaceAll(" ");
-        return oneLine.length() > PREVIEW ? oneLine.substring(0, PREVIEW) + "..." : oneLine;
+        return oneLine(endpoint.scrub(text));
     }
 
     /** Upstream bodies can carry internals: logs get a short single-line preview, with our credential masked. */
     private static String preview(String body, SaiCall call) {
         String secret = call.credential().value().reveal();
-        String masked = secret.isEmpty() ? body : body.replace(secret, "[redacted]");
-        String oneLine = LINE_BREAKS.matcher(masked).replaceAll(" ");
+        return oneLine(secret.isEmpty() ? body : body.replace(secret, "[redacted]"));
+    }
+
+    /** SAI's words in our log: one line, {@value #PREVIEW} characters at most. */
+    private static String oneLine(String text) {
+        String oneLine = LINE_BREAKS.matcher(text).replaceAll(" ");
         return oneLine.length() > PREVIEW ? oneLine.substring(0, PREVIEW) + "..." : oneLine;
     }
 
