@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import sai.gateway.testing.GatewayProcess;
 import sai.gateway.testing.Json;
+import sai.gateway.testing.RawHttp;
 import sai.gateway.testing.RedisProcess;
 import sai.gateway.testing.SaiFakeTest;
 
@@ -187,6 +188,54 @@ class OperatorSwitchesIT {
             gateway.awaitStdout(line -> line.contains("answered"), Duration.ofSeconds(10));
             assertThat(gateway.output()).contains("PROTECTED by 2 access key(s)").doesNotContain(key).doesNotContain("gw-other")
                     .doesNotContain(SaiFakeTest.SYSTEM_KEY);
+        }
+    }
+
+    @Test
+    void theCircuitBreakerOpensAfterItsFailuresAndAnswersWithoutCallingSai() throws Exception {
+        sai.stubFor(post(urlPathEqualTo(SaiFakeTest.EXECUTE_PATH)).willReturn(aResponse().withStatus(503)));
+        try (GatewayProcess gateway = GatewayProcess.configured(sai.baseUrl()).env("MAX_RETRIES", "0")
+                .env("SAI_BREAKER_FAILURES", "2").env("SAI_BREAKER_OPEN", "45s").start().awaitHealthy()) {
+            assertThat(chat(gateway).statusCode()).isEqualTo(502);
+            assertThat(chat(gateway).statusCode()).isEqualTo(502);
+            HttpResponse<String> refused = chat(gateway);
+
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(Json.parse(refused.body()).path("error").path("code").asText()).isEqualTo("upstream_unavailable");
+            assertThat(Integer.parseInt(refused.headers().firstValue("Retry-After").orElseThrow())).isBetween(1, 45);
+            assertThat(sai.findAll(postRequestedFor(urlPathEqualTo(SaiFakeTest.EXECUTE_PATH)))).hasSize(2);
+            assertThat(gateway.output()).contains("circuit OPEN");
+        }
+    }
+
+    @Test
+    void theBreakerOffCallsSaiEveryTime() throws Exception {
+        sai.stubFor(post(urlPathEqualTo(SaiFakeTest.EXECUTE_PATH)).willReturn(aResponse().withStatus(503)));
+        try (GatewayProcess gateway = GatewayProcess.configured(sai.baseUrl()).env("MAX_RETRIES", "0")
+                .env("SAI_BREAKER_FAILURES", "0").start().awaitHealthy()) {
+            // More failures in a row than the default SAI_BREAKER_FAILURES (5) would allow.
+            for (int i = 0; i < 7; i++) {
+                assertThat(chat(gateway).statusCode()).isEqualTo(502);
+            }
+            assertThat(sai.findAll(postRequestedFor(urlPathEqualTo(SaiFakeTest.EXECUTE_PATH)))).hasSize(7);
+        }
+    }
+
+    @Test
+    void aClientSlowToSendItsHeadersGetsA408AfterClientHeaderTimeout() throws Exception {
+        try (GatewayProcess gateway = GatewayProcess.configured(sai.baseUrl()).env("CLIENT_HEADER_TIMEOUT", "1s").start().awaitHealthy();
+             RawHttp raw = new RawHttp("127.0.0.1", gateway.port())) {
+            long started = System.nanoTime();
+            raw.send("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n");
+            RawHttp.Response response = raw.response(5_000);
+
+            // The setting, not the default of 10 s, cut it.
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
+
+            assertThat(response.status()).isEqualTo(408);
+            assertThat(Json.parse(response.body()).path("error").path("code").asText()).isEqualTo("request_timeout");
+            assertThat(response.closed()).isTrue();
+            assertThat(sai.findAll(postRequestedFor(urlPathEqualTo(SaiFakeTest.EXECUTE_PATH)))).isEmpty();
         }
     }
 
