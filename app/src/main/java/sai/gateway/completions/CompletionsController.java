@@ -6,47 +6,26 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
-import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import reactor.core.publisher.Mono;
-import sai.gateway.auth.CredentialResolver;
-import sai.gateway.chat.ChatCompletionService;
-import sai.gateway.chat.ChatExchange;
-import sai.gateway.error.ErrorRenderer;
-import sai.gateway.openai.CompletionRequest;
-import sai.gateway.openai.CompletionRequestReader;
+import sai.gateway.exchange.ExchangePipeline;
 
-/** Legacy {@code POST /v1/completions} (and {@code /completions}): one prompt, one text, over the chat path. */
+/** {@code POST /v1/completions} (and {@code /completions}): legacy text completions, on the same pipeline as every surface. */
 @Controller
 public class CompletionsController {
 
-    private static final byte[] EMPTY = new byte[0];
+    private final ExchangePipeline pipeline;
+    private final CompletionsSurface surface;
 
-    private final CompletionRequestReader reader;
-    private final ChatCompletionService service;
-    private final CompletionsResponder responder;
-    private final ErrorRenderer renderer;
-
-    public CompletionsController(CompletionRequestReader reader, ChatCompletionService service, CompletionsResponder responder,
-                                 ErrorRenderer renderer) {
-        this.reader = reader;
-        this.service = service;
-        this.responder = responder;
-        this.renderer = renderer;
+    public CompletionsController(ExchangePipeline pipeline, CompletionsSurface surface) {
+        this.pipeline = pipeline;
+        this.surface = surface;
     }
 
     @Post(uris = {"/v1/completions", "/completions"},
             consumes = MediaType.APPLICATION_JSON,
             produces = {MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
-    public Mono<HttpResponse<?>> create(HttpRequest<?> request,
-                                        @Nullable @Body byte[] body,
-                                        @Nullable @Header(CredentialResolver.USER_KEY_HEADER) String userKey) {
-        long started = System.nanoTime();
-        byte[] bytes = body == null ? EMPTY : body;
-        CompletionRequest parsed = reader.read(bytes);
-        ChatExchange exchange = service.prepare(request, parsed.chat(), bytes.length, "cmpl-", userKey,
-                renderer.locale(request), started);
-        service.enforceBudget(exchange);
-        return service.whenAdmitted(request, exchange, () -> responder.respond(exchange, parsed));
+    public Mono<HttpResponse<?>> create(HttpRequest<?> request, @Nullable @Body byte[] body) {
+        return pipeline.run(surface, request, body);
     }
 }

@@ -1,5 +1,7 @@
 package sai.gateway.config;
 
+import sai.gateway.StartupConfigurationCheck;
+
 import io.micronaut.context.annotation.ConfigurationProperties;
 
 import java.time.Duration;

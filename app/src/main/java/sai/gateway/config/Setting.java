@@ -1,5 +1,7 @@
 package sai.gateway.config;
 
+import sai.gateway.StartupConfigurationCheck;
+
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.core.annotation.Nullable;
 import sai.gateway.text.Printable;
@@ -67,7 +69,7 @@ public enum Setting {
     SHUTDOWN_GRACE_SECONDS("micronaut.lifecycle.graceful-shutdown.grace-period", "s", true,
             wholeNumber(0, Integer.MAX_VALUE, "seconds", "30")),
     OTEL_SDK_DISABLED("otel.sdk.disabled", true, bool()),
-    // OpenTelemetry reads an empty variable as an unset one, and so does sai.gateway.observe.Tracing.
+    // OpenTelemetry reads an empty variable as an unset one, and so does the tracing setup (observe's Tracing).
     OTEL_EXPORTER_OTLP_ENDPOINT("otel.exporter.otlp.endpoint", false, optional(httpUrl("http://otel-collector:4318", "/v1/traces"))),
     OTEL_EXPORTER_OTLP_PROTOCOL("otel.exporter.otlp.protocol", true, optional(oneOf(false, "http/protobuf", "grpc"))),
     OTEL_TRACES_EXPORTER("otel.traces.exporter", true, optional(oneOf(false, "otlp", "none")));

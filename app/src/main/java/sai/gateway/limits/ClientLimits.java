@@ -8,7 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import sai.gateway.auth.ClientIdentity;
-import sai.gateway.chat.ChatExchange;
+import sai.gateway.auth.CredentialPlan;
+import sai.gateway.observe.RequestLog;
 import sai.gateway.error.ClientLimitException;
 import sai.gateway.observe.ExchangeStats;
 import sai.gateway.observe.GatewayMetrics;
@@ -67,12 +68,11 @@ public class ClientLimits {
     }
 
     /** Completes empty when the request may go on, else fails with a {@link ClientLimitException}; records the headers to send either way. */
-    public Mono<Void> admit(HttpRequest<?> request, ChatExchange exchange) {
+    public Mono<Void> admit(HttpRequest<?> request, CredentialPlan credentials, ExchangeStats stats, RequestLog log) {
         if (store == null) {
             return Mono.empty();
         }
-        ExchangeStats stats = exchange.stats();
-        String client = ClientIdentity.of(request, exchange.credentials(), !system.gatewayApiKeys().isEmpty());
+        String client = ClientIdentity.of(request, credentials, !system.gatewayApiKeys().isEmpty());
         stats.limitClient(client);
         Map<String, String> headers = new LinkedHashMap<>();
         CompletableFuture<Void> tokensChecked = tokens == null ? CompletableFuture.completedFuture(null)
@@ -95,7 +95,7 @@ public class ClientLimits {
                 if (cause == null) {
                     sink.success();
                 } else {
-                    exchange.log().warn("[LIMITS] refused: {}", ((ClientLimitException) cause).messageKey());
+                    log.warn("[LIMITS] refused: {}", ((ClientLimitException) cause).messageKey());
                     sink.error(cause);
                 }
             } else if (storeFailed(cause)) {
@@ -110,8 +110,8 @@ public class ClientLimits {
      * Spends what SAI reported for an answer, before the answer is sent, so the client's next request sees it
      * wherever it lands. Never fails: the answer is already paid for.
      */
-    public Mono<Void> spend(ChatExchange exchange, long used) {
-        String client = exchange.stats().limitClient();
+    public Mono<Void> spend(ExchangeStats stats, long used) {
+        String client = stats.limitClient();
         if (tokens == null || client == null || used <= 0) {
             return Mono.empty();
         }

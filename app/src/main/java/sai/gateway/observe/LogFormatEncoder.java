@@ -10,7 +10,7 @@ import ch.qos.logback.core.encoder.EncoderBase;
  * the readable pattern, {@code json} one JSON object per line ({@link JsonLineEncoder}). One appender per
  * destination either way: two file appenders on one file, picked by name, would make logback report a
  * collision at every start. An unknown value falls back to text without a word from logback: the startup
- * check ({@code sai.gateway.config.StartupConfigurationCheck}) then stops the gateway with one line naming
+ * check ({@code sai.gateway.StartupConfigurationCheck}) then stops the gateway with one line naming
  * {@code LOG_FORMAT}, which logback's multi-line status dump would only bury.
  */
 public class LogFormatEncoder extends EncoderBase<ILoggingEvent> {

@@ -1,5 +1,7 @@
 package sai.gateway.openai;
 
+import sai.gateway.conversation.ToolCall;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.core.annotation.Nullable;

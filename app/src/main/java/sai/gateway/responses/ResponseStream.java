@@ -1,7 +1,7 @@
 package sai.gateway.responses;
 
-import sai.gateway.chat.ChatExchange;
-import sai.gateway.chat.SseFrames;
+
+import sai.gateway.exchange.SseFrames;
 import sai.gateway.error.ErrorRenderer;
 import sai.gateway.error.GatewayException;
 import sai.gateway.error.InternalErrorException;
@@ -9,10 +9,11 @@ import sai.gateway.openai.ErrorResponse;
 import sai.gateway.openai.ResponseEvents;
 import sai.gateway.openai.ResponseItems;
 import sai.gateway.openai.ResponseObject;
-import sai.gateway.openai.ResponsesRequest;
 import sai.gateway.sai.SaiAnswer;
 import sai.gateway.tools.AssistantReply;
-import sai.gateway.translate.ChatResponseMapper;
+import sai.gateway.exchange.TextPieces;
+import sai.gateway.exchange.Exchange;
+import sai.gateway.exchange.SurfaceStream;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,22 +23,23 @@ import java.util.List;
  * after the opening events every item is streamed at once: added, its text (or arguments, or input) in
  * pieces, done; then {@code response.completed} with the same items.
  */
-final class ResponseStream {
+final class ResponseStream implements SurfaceStream {
 
     private final SseFrames frames;
     private final ErrorRenderer renderer;
-    private final ChatExchange exchange;
+    private final Exchange exchange;
     private final ResponsesRequest request;
     private int sequence;
 
-    ResponseStream(SseFrames frames, ErrorRenderer renderer, ChatExchange exchange, ResponsesRequest request) {
+    ResponseStream(SseFrames frames, ErrorRenderer renderer, Exchange exchange, ResponsesRequest request) {
         this.frames = frames;
         this.renderer = renderer;
         this.exchange = exchange;
         this.request = request;
     }
 
-    List<byte[]> opening() {
+    @Override
+    public List<byte[]> opening() {
         ResponseObject started = ResponsesMapper.inProgress(exchange, request);
         List<byte[]> events = new ArrayList<>(2);
         events.add(lifecycle("response.created", started));
@@ -45,7 +47,8 @@ final class ResponseStream {
         return events;
     }
 
-    List<byte[]> completed(AssistantReply reply, SaiAnswer answer) {
+    @Override
+    public List<byte[]> completed(AssistantReply reply, SaiAnswer answer) {
         List<Object> output = ResponsesMapper.output(reply);
         List<byte[]> events = new ArrayList<>();
         for (int index = 0; index < output.size(); index++) {
@@ -63,7 +66,8 @@ final class ResponseStream {
     }
 
     /** Once the stream has started its status is sent: the failure is an {@code error} event, then {@code response.failed}. */
-    List<byte[]> failed(Throwable e) {
+    @Override
+    public List<byte[]> failed(Throwable e) {
         GatewayException error = e instanceof GatewayException g ? g : new InternalErrorException();
         ErrorResponse.Detail detail = renderer.body(error, exchange.locale()).error();
         List<byte[]> events = new ArrayList<>(2);
@@ -80,7 +84,7 @@ final class ResponseStream {
                 ResponseItems.Message.of(id, ResponseItems.IN_PROGRESS, List.of())));
         add(events, "response.content_part.added", new ResponseEvents.ContentPart("response.content_part.added", sequence++, id, index, 0,
                 ResponseItems.OutputText.of("")));
-        for (String piece : ChatResponseMapper.split(text)) {
+        for (String piece : TextPieces.split(text)) {
             add(events, "response.output_text.delta", new ResponseEvents.TextDelta("response.output_text.delta", sequence++, id, index, 0,
                     piece, List.of()));
         }
@@ -94,7 +98,7 @@ final class ResponseStream {
     private void functionCall(List<byte[]> events, int index, ResponseItems.FunctionCall call) {
         add(events, "response.output_item.added", new ResponseEvents.Item("response.output_item.added", sequence++, index,
                 ResponseItems.FunctionCall.of(call.id(), ResponseItems.IN_PROGRESS, call.callId(), call.namespace(), call.name(), "")));
-        for (String piece : ChatResponseMapper.split(call.arguments())) {
+        for (String piece : TextPieces.split(call.arguments())) {
             add(events, "response.function_call_arguments.delta", new ResponseEvents.Delta("response.function_call_arguments.delta",
                     sequence++, call.id(), index, piece));
         }
@@ -106,7 +110,7 @@ final class ResponseStream {
     private void customToolCall(List<byte[]> events, int index, ResponseItems.CustomToolCall call) {
         add(events, "response.output_item.added", new ResponseEvents.Item("response.output_item.added", sequence++, index,
                 ResponseItems.CustomToolCall.of(call.id(), call.callId(), call.namespace(), call.name(), "")));
-        for (String piece : ChatResponseMapper.split(call.input())) {
+        for (String piece : TextPieces.split(call.input())) {
             add(events, "response.custom_tool_call_input.delta", new ResponseEvents.Delta("response.custom_tool_call_input.delta",
                     sequence++, call.id(), index, piece));
         }

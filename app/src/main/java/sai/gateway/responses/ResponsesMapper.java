@@ -1,14 +1,15 @@
 package sai.gateway.responses;
 
+import sai.gateway.exchange.Exchange;
+
 import io.micronaut.core.annotation.Nullable;
-import sai.gateway.chat.ChatExchange;
-import sai.gateway.chat.CompletionIds;
+
+import sai.gateway.conversation.CompletionIds;
 import sai.gateway.error.ErrorCode;
 import sai.gateway.openai.ResponseItems;
 import sai.gateway.openai.ResponseObject;
-import sai.gateway.openai.ResponsesRequest;
-import sai.gateway.openai.ToolCall;
-import sai.gateway.openai.ToolKind;
+import sai.gateway.conversation.ToolCall;
+import sai.gateway.conversation.ToolKind;
 import sai.gateway.sai.SaiAnswer;
 import sai.gateway.tools.AssistantReply;
 
@@ -37,20 +38,20 @@ final class ResponsesMapper {
         return items;
     }
 
-    static ResponseObject completed(ChatExchange exchange, ResponsesRequest request, AssistantReply reply, SaiAnswer answer) {
+    static ResponseObject completed(Exchange exchange, ResponsesRequest request, AssistantReply reply, SaiAnswer answer) {
         return completed(exchange, request, output(reply), answer);
     }
 
-    static ResponseObject completed(ChatExchange exchange, ResponsesRequest request, List<Object> output, SaiAnswer answer) {
+    static ResponseObject completed(Exchange exchange, ResponsesRequest request, List<Object> output, SaiAnswer answer) {
         return response(exchange, request, exchange.envelope().model(), "completed",
                 System.currentTimeMillis() / 1000, output, ResponseObject.Usage.of(answer.promptTokens(), answer.completionTokens()), null);
     }
 
-    static ResponseObject inProgress(ChatExchange exchange, ResponsesRequest request) {
+    static ResponseObject inProgress(Exchange exchange, ResponsesRequest request) {
         return response(exchange, request, exchange.envelope().model(), "in_progress", null, List.of(), null, null);
     }
 
-    static ResponseObject failed(ChatExchange exchange, ResponsesRequest request, ResponseObject.Error error) {
+    static ResponseObject failed(Exchange exchange, ResponsesRequest request, ResponseObject.Error error) {
         return response(exchange, request, exchange.envelope().model(), "failed", null, List.of(), null, error);
     }
 
@@ -63,7 +64,7 @@ final class ResponsesMapper {
         };
     }
 
-    private static ResponseObject response(ChatExchange exchange, ResponsesRequest request, String model, String status,
+    private static ResponseObject response(Exchange exchange, ResponsesRequest request, String model, String status,
                                            @Nullable Long completedAt, List<Object> output, @Nullable ResponseObject.Usage usage,
                                            @Nullable ResponseObject.Error error) {
         return new ResponseObject(exchange.envelope().id(), ResponseObject.OBJECT, exchange.envelope().created(), status, completedAt, error,

@@ -1,7 +1,7 @@
 package sai.gateway.tools;
 
 import io.micronaut.core.annotation.Nullable;
-import sai.gateway.openai.ToolCall;
+import sai.gateway.conversation.ToolCall;
 
 import java.util.List;
 

@@ -3,10 +3,10 @@ package sai.gateway.tools;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
-import sai.gateway.openai.ChatMessage;
-import sai.gateway.openai.Role;
-import sai.gateway.openai.ToolCall;
-import sai.gateway.openai.ToolKind;
+import sai.gateway.conversation.ChatMessage;
+import sai.gateway.conversation.Role;
+import sai.gateway.conversation.ToolCall;
+import sai.gateway.conversation.ToolKind;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -7,11 +7,11 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import sai.gateway.observe.RequestLog;
-import sai.gateway.openai.ChatMessage;
-import sai.gateway.openai.ChatRequest;
-import sai.gateway.openai.ToolChoice;
-import sai.gateway.openai.ToolRequest;
-import sai.gateway.openai.ToolSpec;
+import sai.gateway.conversation.ChatMessage;
+import sai.gateway.conversation.ChatRequest;
+import sai.gateway.conversation.ToolChoice;
+import sai.gateway.conversation.ToolRequest;
+import sai.gateway.conversation.ToolSpec;
 
 import java.io.IOException;
 import java.io.InputStream;

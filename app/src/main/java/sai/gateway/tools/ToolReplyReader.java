@@ -10,12 +10,12 @@ import io.micronaut.json.tree.JsonNode;
 import io.micronaut.serde.LimitingStream;
 import io.micronaut.serde.jackson.JacksonDecoder;
 import jakarta.inject.Singleton;
-import sai.gateway.chat.CompletionIds;
+import sai.gateway.conversation.CompletionIds;
 import sai.gateway.observe.RequestLog;
-import sai.gateway.openai.ToolCall;
-import sai.gateway.openai.ToolKind;
-import sai.gateway.openai.ToolRequest;
-import sai.gateway.openai.ToolSpec;
+import sai.gateway.conversation.ToolCall;
+import sai.gateway.conversation.ToolKind;
+import sai.gateway.conversation.ToolRequest;
+import sai.gateway.conversation.ToolSpec;
 
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package sai.gateway.translate;
 
 import io.micronaut.core.annotation.Nullable;
-import sai.gateway.openai.ChatMessage;
-import sai.gateway.openai.Role;
+import sai.gateway.conversation.ChatMessage;
+import sai.gateway.conversation.Role;
 import sai.gateway.sai.SaiExecuteRequest;
 import sai.gateway.sai.SaiExecuteRequest.SaiChatMessage;
 

@@ -77,7 +77,7 @@ class LogFormatIT {
         assertThat(objects).anySatisfy(line -> {
             assertThat(line.path("requestId").asText()).isEqualTo(requestId);
             assertThat(line.path("message").asText()).contains("[SERVER -> CLIENT] answered");
-            assertThat(line.path("logger_name").asText()).isEqualTo("sai.gateway.chat.ChatCompletionService");
+            assertThat(line.path("logger_name").asText()).isEqualTo("sai.gateway.exchange.ExchangePipeline");
         });
     }
 }

@@ -1,5 +1,7 @@
 package sai.gateway.config;
 
+import sai.gateway.StartupConfigurationCheck;
+
 import io.micronaut.context.ApplicationContext;
 import io.lettuce.core.RedisURI;
 import io.micronaut.context.exceptions.ConfigurationException;

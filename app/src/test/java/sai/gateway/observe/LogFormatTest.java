@@ -80,7 +80,7 @@ class LogFormatTest extends SaiFakeTest {
                 assertThat(line.path("requestId").asText()).isEqualTo(id);
                 assertThat(line.path("message").asText()).contains("[SERVER -> CLIENT] answered");
                 assertThat(line.path("level").asText()).isEqualTo("INFO");
-                assertThat(line.path("logger_name").asText()).isEqualTo("sai.gateway.chat.ChatCompletionService");
+                assertThat(line.path("logger_name").asText()).isEqualTo("sai.gateway.exchange.ExchangePipeline");
                 assertThat(line.has("@timestamp")).isTrue();
             });
             String rejectedId = rejected.headers().firstValue("x-request-id").orElseThrow();

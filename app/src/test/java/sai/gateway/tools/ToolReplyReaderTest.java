@@ -5,11 +5,11 @@ import io.micronaut.json.tree.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import sai.gateway.observe.RequestLog;
-import sai.gateway.openai.ToolCall;
-import sai.gateway.openai.ToolChoice;
-import sai.gateway.openai.ToolKind;
-import sai.gateway.openai.ToolRequest;
-import sai.gateway.openai.ToolSpec;
+import sai.gateway.conversation.ToolCall;
+import sai.gateway.conversation.ToolChoice;
+import sai.gateway.conversation.ToolKind;
+import sai.gateway.conversation.ToolRequest;
+import sai.gateway.conversation.ToolSpec;
 
 import java.util.List;
 import java.util.Map;

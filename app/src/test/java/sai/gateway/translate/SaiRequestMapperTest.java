@@ -3,8 +3,8 @@ package sai.gateway.translate;
 import org.junit.jupiter.api.Test;
 import sai.gateway.error.ErrorCode;
 import sai.gateway.error.InvalidRequestException;
-import sai.gateway.openai.ChatMessage;
-import sai.gateway.openai.Role;
+import sai.gateway.conversation.ChatMessage;
+import sai.gateway.conversation.Role;
 import sai.gateway.sai.SaiExecuteRequest;
 import sai.gateway.sai.SaiExecuteRequest.SaiChatMessage;
 

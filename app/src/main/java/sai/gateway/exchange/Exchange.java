@@ -1,0 +1,26 @@
+package sai.gateway.exchange;
+
+import sai.gateway.auth.CredentialPlan;
+import sai.gateway.conversation.ChatRequest;
+import sai.gateway.models.ModelCatalog.ModelChoice;
+import sai.gateway.observe.ExchangeStats;
+import sai.gateway.observe.RequestLog;
+
+import java.util.Locale;
+
+/**
+ * One accepted request of any API surface, after validation: everything the pipeline and the surface's shaping
+ * need, so nothing is re-derived later. {@code stats} is the same object the exchange filter reads when the
+ * response leaves (it exists before the body is read, for requests that never get this far).
+ */
+public record Exchange(RequestLog log,
+                       ChatRequest request,
+                       ModelChoice model,
+                       CredentialPlan credentials,
+                       byte[] saiBody,
+                       long estimatedTokens,
+                       Envelope envelope,
+                       Locale locale,
+                       long startedNanos,
+                       ExchangeStats stats) {
+}

@@ -1,0 +1,96 @@
+package sai.gateway.exchange;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpResponse;
+import jakarta.inject.Singleton;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import sai.gateway.auth.CredentialResolver;
+import sai.gateway.config.SaiConfiguration;
+import sai.gateway.error.ClientLocaleResolver;
+import sai.gateway.error.GatewayException;
+import sai.gateway.error.UpstreamException;
+import sai.gateway.limits.ClientLimits;
+import sai.gateway.sai.SaiAnswer;
+import sai.gateway.tools.AssistantReply;
+import sai.gateway.tools.ToolReplyReader;
+import sai.gateway.translate.ContextBudget;
+
+import java.util.Optional;
+
+/**
+ * The one path every API surface's request takes: read (the surface) -> resolve the model, plan the credentials,
+ * write tools and history for SAI -> context budget -> per-client limits -> SAI -> classify the answer for tool
+ * calls -> answer or stream (the surface). Every refusal before the SAI call is raised before any byte is sent,
+ * so it is an ordinary error response in the surface's shape; a stream that has started ends with the
+ * surface's error events instead.
+ */
+@Singleton
+public class ExchangePipeline {
+
+    private static final byte[] EMPTY = new byte[0];
+
+    private final ExchangePreparer preparer;
+    private final SaiRoundTrip sai;
+    private final ClientLimits limits;
+    private final ToolReplyReader replies;
+    private final SseStreams streams;
+    private final SaiConfiguration config;
+    private final ClientLocaleResolver locales;
+
+    ExchangePipeline(ExchangePreparer preparer, SaiRoundTrip sai, ClientLimits limits, ToolReplyReader replies, SseStreams streams,
+                     SaiConfiguration config, ClientLocaleResolver locales) {
+        this.preparer = preparer;
+        this.sai = sai;
+        this.limits = limits;
+        this.replies = replies;
+        this.streams = streams;
+        this.config = config;
+        this.locales = locales;
+    }
+
+    public <R> Mono<HttpResponse<?>> run(Surface<R> surface, HttpRequest<?> http, @Nullable byte[] body) {
+        long started = System.nanoTime();
+        byte[] bytes = body == null ? EMPTY : body;
+        R request = surface.read(bytes, http);
+        Exchange exchange = preparer.prepare(http, surface.neutral(request), bytes.length, surface.idPrefix(),
+                http.getHeaders().get(CredentialResolver.USER_KEY_HEADER), locales.resolve(http), started);
+        try {
+            ContextBudget.enforce(exchange.estimatedTokens(), config.maxContextTokens());
+        } catch (GatewayException tooLong) {
+            return answeredOrFailed(surface, exchange, request, tooLong);
+        }
+        // Before any byte is sent, so a refused stream is an HTTP 429 and not an event.
+        return limits.enabled()
+                ? limits.admit(http, exchange.credentials(), exchange.stats(), exchange.log()).then(Mono.defer(() -> respond(surface, exchange, request)))
+                : respond(surface, exchange, request);
+    }
+
+    private <R> Mono<HttpResponse<?>> respond(Surface<R> surface, Exchange exchange, R request) {
+        if (!exchange.request().stream()) {
+            return sai.answer(exchange)
+                    .<HttpResponse<?>>map(answer -> SaiModelHeader.add(surface.answer(exchange, request, reply(exchange, answer), answer), answer))
+                    .onErrorResume(GatewayException.class::isInstance, e -> answeredOrFailed(surface, exchange, request, (GatewayException) e));
+        }
+        Optional<UpstreamException> refused = sai.refusalBeforeStream(exchange);
+        if (refused.isPresent()) {
+            return answeredOrFailed(surface, exchange, request, refused.get());
+        }
+        SurfaceStream stream = surface.stream(exchange, request);
+        MutableHttpResponse<?> response = streams.respond(Flux.defer(() -> Flux.fromIterable(stream.opening())), sai.answer(exchange),
+                answer -> stream.completed(reply(exchange, answer), answer), stream::failed);
+        return Mono.just(response);
+    }
+
+    private static <R> Mono<HttpResponse<?>> answeredOrFailed(Surface<R> surface, Exchange exchange, R request, GatewayException error) {
+        Optional<MutableHttpResponse<?>> answered = surface.answerFailure(exchange, request, error);
+        return answered.isPresent() ? Mono.just(answered.get()) : Mono.error(error);
+    }
+
+    /** SAI's text, with any tool calls the request's tools allow read out of it. */
+    private AssistantReply reply(Exchange exchange, SaiAnswer answer) {
+        return replies.read(exchange.log(), answer.text(), exchange.request().tools());
+    }
+}

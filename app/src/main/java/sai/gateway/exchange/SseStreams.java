@@ -1,0 +1,59 @@
+package sai.gateway.exchange;
+
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import jakarta.inject.Singleton;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import sai.gateway.config.GatewayConfiguration;
+
+import java.util.function.Function;
+
+/**
+ * The shape every streamed answer shares, whatever the API surface: opening events at once, a
+ * heartbeat comment every {@code STREAM_HEARTBEAT_SECONDS} while SAI thinks (it does not stream and may
+ * take minutes), then the events the answer, or its failure, becomes.
+ */
+@Singleton
+public class SseStreams {
+
+    private final GatewayConfiguration config;
+
+    public SseStreams(GatewayConfiguration config) {
+        this.config = config;
+    }
+
+    public <T> MutableHttpResponse<?> respond(Flux<byte[]> opening, Mono<T> answer, Function<T, Iterable<byte[]>> onAnswer,
+                                              Function<Throwable, Iterable<byte[]>> onFailure) {
+        Mono<T> once = answer.cache(); // one SAI call, observed by the heartbeat and the tail
+        Flux<byte[]> heartbeats = !config.streamHeartbeats() ? Flux.empty() : Flux.interval(config.streamHeartbeat(), config.streamHeartbeat())
+                .map(tick -> SseFrames.HEARTBEAT)
+                .takeUntilOther(once.materialize());
+        // The answer's events leave in one write: SAI delivers the whole text at once, and one write per
+        // event would only add syscalls and flushes.
+        Mono<byte[]> rest = once.map(a -> join(onAnswer.apply(a))).onErrorResume(e -> Mono.just(join(onFailure.apply(e))));
+        return sse(Flux.concat(opening, heartbeats, rest));
+    }
+
+    static byte[] join(Iterable<byte[]> events) {
+        int size = 0;
+        for (byte[] event : events) {
+            size += event.length;
+        }
+        byte[] all = new byte[size];
+        int at = 0;
+        for (byte[] event : events) {
+            System.arraycopy(event, 0, all, at, event.length);
+            at += event.length;
+        }
+        return all;
+    }
+
+    public static MutableHttpResponse<?> sse(Flux<byte[]> events) {
+        return HttpResponse.ok(events)
+                .contentType(MediaType.TEXT_EVENT_STREAM_TYPE)
+                .header("Cache-Control", "no-cache")
+                .header("X-Accel-Buffering", "no");
+    }
+}
