@@ -19,8 +19,10 @@ import sai.gateway.secrets.SystemCredentials;
 import java.util.List;
 
 /**
- * When {@code GATEWAY_API_KEYS} is set, the API answers only callers that present one of them as a
- * bearer token, so the system SAI credentials cannot be spent by anyone who finds the URL.
+ * When {@code GATEWAY_API_KEYS} is set, the API answers only callers that present one of them, so the system SAI
+ * credentials cannot be spent by anyone who finds the URL. The key comes as {@code Authorization: Bearer} (OpenAI
+ * SDKs, and Claude Code with ANTHROPIC_AUTH_TOKEN) or as {@code x-api-key} (Anthropic SDKs, and Claude Code with
+ * ANTHROPIC_API_KEY); a caller sending both is admitted if either is a key.
  *
  * <p>Every path is closed except the few that must stay open: {@code /health} and its probes for orchestrators,
  * {@code /prometheus} for the scraper (served only with METRICS_ENABLED), and the demo's {@code /simulator},
@@ -32,6 +34,7 @@ public class GatewayAccessFilter implements Ordered {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayAccessFilter.class);
     private static final String BEARER = "Bearer ";
+    static final String API_KEY_HEADER = "x-api-key";
 
     private final SystemCredentials credentials;
     private final ErrorRenderer renderer;
@@ -48,14 +51,18 @@ public class GatewayAccessFilter implements Ordered {
         if (keys.isEmpty() || isPublic(request.getPath())) {
             return null;
         }
-        String token = bearerToken(request.getHeaders().get(HttpHeaders.AUTHORIZATION));
-        if (token != null && matchesAny(keys, token)) {
+        String bearer = bearerToken(request.getHeaders().get(HttpHeaders.AUTHORIZATION));
+        String apiKey = apiKey(request.getHeaders().get(API_KEY_HEADER));
+        // Both checked, not short-circuited: the time taken must not say which header, if any, held a key.
+        boolean admitted = matchesAny(keys, bearer) | matchesAny(keys, apiKey);
+        if (admitted) {
             return null;
         }
+        boolean presented = bearer != null || apiKey != null;
         // Through RequestLog so the line carries the request id, like every other line of the request.
         new RequestLog(LOG, RequestIds.of(request)).warn("[ACCESS] rejected {} {} | reason={}", request.getMethodName(), request.getPath(),
-                token == null ? "no bearer token" : "unknown key");
-        return renderer.response(new AccessDeniedException(token != null), request);
+                presented ? "unknown key" : "no key (no bearer token, no x-api-key)");
+        return renderer.response(new AccessDeniedException(presented), request);
     }
 
     /** A dot segment never makes a path public: {@code /health/../v1/models} must not count as health, whatever a router makes of it. */
@@ -68,7 +75,7 @@ public class GatewayAccessFilter implements Ordered {
     }
 
     /** Checks every key, without stopping at a match, so timing says nothing about which key or how much matched. */
-    private static boolean matchesAny(List<Secret> keys, String token) {
+    private static boolean matchesAny(List<Secret> keys, @Nullable String token) {
         boolean matched = false;
         for (Secret key : keys) {
             matched |= key.matches(token);
@@ -83,6 +90,16 @@ public class GatewayAccessFilter implements Ordered {
         }
         String token = header.substring(BEARER.length()).strip();
         return token.isEmpty() ? null : token;
+    }
+
+    /** Anthropic SDKs send the bare key, no scheme. */
+    @Nullable
+    static String apiKey(@Nullable String header) {
+        if (header == null) {
+            return null;
+        }
+        String key = header.strip();
+        return key.isEmpty() ? null : key;
     }
 
     @Override
