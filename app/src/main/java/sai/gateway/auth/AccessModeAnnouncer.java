@@ -25,7 +25,7 @@ public class AccessModeAnnouncer {
         if (keys == 0) {
             LOG.warn("Gateway access: OPEN. Anyone who can reach this port can spend the system SAI credentials; set GATEWAY_API_KEYS to require a key.");
         } else {
-            LOG.info("Gateway access: PROTECTED by {} access key(s) (Authorization: Bearer).", keys);
+            LOG.info("Gateway access: PROTECTED by {} access key(s) (Authorization: Bearer, or x-api-key).", keys);
         }
     }
 }

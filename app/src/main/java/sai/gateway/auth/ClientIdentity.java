@@ -1,7 +1,6 @@
 package sai.gateway.auth;
 
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 
 import java.net.InetSocketAddress;
@@ -9,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
+import sai.gateway.secrets.Secret;
 
 /**
  * Who a request counts against for the per-client limits: the gateway access key it presented, else the
@@ -21,14 +22,14 @@ public final class ClientIdentity {
     }
 
     /**
-     * @param accessKeysInUse whether {@code GATEWAY_API_KEYS} is set: only then is a bearer token an access key
-     *                        (the access filter has already checked it); OpenAI SDKs send one either way
+     * @param accessKeysInUse whether {@code GATEWAY_API_KEYS} is set: only then did the access filter admit the request
+     *                        by a key (Bearer or x-api-key), which it left on the request
      */
     public static String of(HttpRequest<?> request, CredentialPlan plan, boolean accessKeysInUse) {
         if (accessKeysInUse) {
-            String token = GatewayAccessFilter.bearerToken(request.getHeaders().get(HttpHeaders.AUTHORIZATION));
-            if (token != null) {
-                return "key:" + hash(token);
+            Optional<Secret> key = request.getAttribute(GatewayAccessFilter.ADMITTED_KEY, Secret.class);
+            if (key.isPresent()) {
+                return "key:" + hash(key.get().reveal());
             }
         }
         UpstreamCredential primary = plan.primary();

@@ -35,6 +35,8 @@ public class GatewayAccessFilter implements Ordered {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayAccessFilter.class);
     private static final String BEARER = "Bearer ";
     static final String API_KEY_HEADER = "x-api-key";
+    /** The request attribute holding the access key that admitted the request (a {@link Secret}). */
+    static final String ADMITTED_KEY = "sai.gateway.admitted-access-key";
 
     private final SystemCredentials credentials;
     private final ErrorRenderer renderer;
@@ -54,8 +56,12 @@ public class GatewayAccessFilter implements Ordered {
         String bearer = bearerToken(request.getHeaders().get(HttpHeaders.AUTHORIZATION));
         String apiKey = apiKey(request.getHeaders().get(API_KEY_HEADER));
         // Both checked, not short-circuited: the time taken must not say which header, if any, held a key.
-        boolean admitted = matchesAny(keys, bearer) | matchesAny(keys, apiKey);
-        if (admitted) {
+        boolean bearerMatched = matchesAny(keys, bearer);
+        boolean apiKeyMatched = matchesAny(keys, apiKey);
+        if (bearerMatched || apiKeyMatched) {
+            // The key that admitted the caller, for the per-client limits: re-reading a header there would count a
+            // caller admitted by x-api-key under whatever Bearer token it also sends, a new one per request if it likes.
+            request.setAttribute(ADMITTED_KEY, Secret.of(bearerMatched ? bearer : apiKey));
             return null;
         }
         boolean presented = bearer != null || apiKey != null;
