@@ -23,6 +23,8 @@ import java.util.Locale;
 // Each route with and without the one trailing slash Micronaut's router also serves it under.
 @ServerFilter(patterns = {"/v1/chat/completions", "/v1/chat/completions/", "/chat/completions", "/chat/completions/",
         "/v1/completions", "/v1/completions/", "/completions", "/completions/", "/v1/responses", "/v1/responses/",
+        "/v1/messages", "/v1/messages/", "/messages", "/messages/", "/v1/messages/count_tokens", "/v1/messages/count_tokens/",
+        "/messages/count_tokens", "/messages/count_tokens/",
         "/responses", "/responses/"}, methods = HttpMethod.POST)
 public class RequestBodyFormatFilter implements Ordered {
 

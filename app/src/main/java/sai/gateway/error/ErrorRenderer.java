@@ -5,11 +5,17 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import jakarta.inject.Singleton;
+import sai.gateway.anthropic.ErrorBody;
+import sai.gateway.observe.RequestIds;
 import sai.gateway.openai.ErrorResponse;
 
 import java.util.Locale;
 
-/** The single place that turns a {@link GatewayException} into what the client reads. */
+/**
+ * The single place that turns a {@link GatewayException} into what the client reads: OpenAI's
+ * {@code {"error":{...}}}, or Anthropic's {@code {"type":"error",...}} on the Messages API (see {@link ApiShape}),
+ * with the status each API uses for it.
+ */
 @Singleton
 public class ErrorRenderer {
 
@@ -25,22 +31,40 @@ public class ErrorRenderer {
         return messages.format(error.messageKey(), locale, error.args());
     }
 
+    /** The OpenAI body: for the OpenAI surfaces' stream error events. */
     public ErrorResponse body(GatewayException error, Locale locale) {
         ErrorCode code = error.code();
         return ErrorResponse.of(message(error, locale), code.type(), error.param(), code.code());
     }
 
-    public ErrorResponse body(GatewayException error, HttpRequest<?> request) {
-        return body(error, locales.resolve(request));
+    /** The Anthropic body: for the Messages API's stream error event. */
+    public ErrorBody anthropicBody(GatewayException error, Locale locale, String requestId) {
+        return ErrorBody.of(AnthropicErrorTypes.type(error.code()), message(error, locale), requestId);
+    }
+
+    /** The body in the request's API shape. */
+    public Object body(GatewayException error, HttpRequest<?> request) {
+        Locale locale = locales.resolve(request);
+        return ApiShape.of(request) == ApiShape.ANTHROPIC ? anthropicBody(error, locale, RequestIds.of(request)) : body(error, locale);
+    }
+
+    /** The status in the request's API shape. */
+    public int status(GatewayException error, HttpRequest<?> request) {
+        return ApiShape.of(request) == ApiShape.ANTHROPIC ? AnthropicErrorTypes.status(error.code()) : error.code().status();
+    }
+
+    /** 529 is Anthropic's own status: Micronaut's HttpStatus has no constant for it. */
+    public static String reason(int status) {
+        return status == 529 ? "Overloaded" : HttpStatus.valueOf(status).getReason();
     }
 
     public Locale locale(HttpRequest<?> request) {
         return locales.resolve(request);
     }
 
-    public MutableHttpResponse<ErrorResponse> response(GatewayException error, HttpRequest<?> request) {
-        MutableHttpResponse<ErrorResponse> response = HttpResponse.<ErrorResponse>status(HttpStatus.valueOf(error.code().status()))
-                .body(body(error, request));
+    public MutableHttpResponse<Object> response(GatewayException error, HttpRequest<?> request) {
+        int status = status(error, request);
+        MutableHttpResponse<Object> response = HttpResponse.status(status, reason(status)).body(body(error, request));
         error.retryAfterSeconds().ifPresent(s -> response.header("Retry-After", Long.toString(s)));
         return response;
     }

@@ -10,13 +10,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sai.gateway.observe.RequestIds;
 import sai.gateway.observe.RequestLog;
-import sai.gateway.openai.ErrorResponse;
 
 /** Renders the gateway's own failures; framework failures go through {@link OpenAiErrorResponseProcessor}. */
 @Produces
 @Singleton
 @Requires(classes = {GatewayException.class, ExceptionHandler.class})
-public class GatewayExceptionHandler implements ExceptionHandler<GatewayException, HttpResponse<ErrorResponse>> {
+public class GatewayExceptionHandler implements ExceptionHandler<GatewayException, HttpResponse<?>> {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayExceptionHandler.class);
 
@@ -27,7 +26,7 @@ public class GatewayExceptionHandler implements ExceptionHandler<GatewayExceptio
     }
 
     @Override
-    public HttpResponse<ErrorResponse> handle(HttpRequest request, GatewayException exception) {
+    public HttpResponse<?> handle(HttpRequest request, GatewayException exception) {
         if (exception instanceof InvalidRequestException) {
             // Refused before SAI: the only trace of the request in the log. SAI failures are logged where they happen.
             new RequestLog(LOG, RequestIds.of(request)).info("[SERVER -> CLIENT] refused {} {} | param={}",

@@ -17,12 +17,12 @@ import sai.gateway.openai.ErrorResponse;
 
 /**
  * Framework failures (no route, wrong method, wrong media type, body too large, unreadable input,
- * unexpected exceptions) in the same OpenAI shape and through the same renderer as the gateway's own.
+ * unexpected exceptions) in the request's API shape (OpenAI's, or Anthropic's on the Messages API) and through the same renderer as the gateway's own.
  * Framework messages are never passed through: they can quote internals.
  */
 @Singleton
 @Primary
-public class OpenAiErrorResponseProcessor implements ErrorResponseProcessor<ErrorResponse> {
+public class OpenAiErrorResponseProcessor implements ErrorResponseProcessor<Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiErrorResponseProcessor.class);
 
@@ -36,7 +36,7 @@ public class OpenAiErrorResponseProcessor implements ErrorResponseProcessor<Erro
     }
 
     @Override
-    public MutableHttpResponse<ErrorResponse> processResponse(ErrorContext context, MutableHttpResponse<?> baseResponse) {
+    public MutableHttpResponse<Object> processResponse(ErrorContext context, MutableHttpResponse<?> baseResponse) {
         HttpRequest<?> request = context.getRequest();
         GatewayException error = context.getRootCause().filter(OpenAiErrorResponseProcessor::isMalformedAcceptHeader).isPresent()
                 ? new InvalidRequestException(ErrorCode.BAD_REQUEST, null, "malformed Accept or Accept-Language header")
@@ -53,7 +53,8 @@ public class OpenAiErrorResponseProcessor implements ErrorResponseProcessor<Erro
         if (beforeFilters) {
             baseResponse.header(RequestIds.HEADER, requestId);
         }
-        return baseResponse.status(HttpStatus.valueOf(error.code().status()))
+        int status = renderer.status(error, request);
+        return baseResponse.status(status, ErrorRenderer.reason(status))
                 .contentType(MediaType.APPLICATION_JSON_TYPE)
                 .body(renderer.body(error, request));
     }

@@ -9,6 +9,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import sai.gateway.auth.CredentialResolver;
 import sai.gateway.config.SaiConfiguration;
+import sai.gateway.conversation.ChatRequest;
 import sai.gateway.error.ClientLocaleResolver;
 import sai.gateway.error.GatewayException;
 import sai.gateway.error.UpstreamException;
@@ -68,6 +69,14 @@ public class ExchangePipeline {
                 : respond(surface, exchange, request);
     }
 
+    /**
+     * The tokens a request would count toward {@code MAX_CONTEXT_TOKENS} (the system prompt, the tool instruction,
+     * the history), without calling SAI or counting against the client's limits.
+     */
+    public long estimateTokens(HttpRequest<?> http, ChatRequest request) {
+        return preparer.estimate(http, request);
+    }
+
     private <R> Mono<HttpResponse<?>> respond(Surface<R> surface, Exchange exchange, R request) {
         if (!exchange.request().stream()) {
             return sai.answer(exchange)
@@ -79,7 +88,7 @@ public class ExchangePipeline {
             return answeredOrFailed(surface, exchange, request, refused.get());
         }
         SurfaceStream stream = surface.stream(exchange, request);
-        MutableHttpResponse<?> response = streams.respond(Flux.defer(() -> Flux.fromIterable(stream.opening())), sai.answer(exchange),
+        MutableHttpResponse<?> response = streams.respond(Flux.defer(() -> Flux.fromIterable(stream.opening())), stream.heartbeat(), sai.answer(exchange),
                 answer -> stream.completed(reply(exchange, answer), answer), stream::failed);
         return Mono.just(response);
     }

@@ -76,6 +76,16 @@ class ExchangePreparer {
         return new Exchange(log, request, model, plan, serialize(mapped), mapped.estimatedTokens(), envelope, locale, started, stats);
     }
 
+    /** The context budget's estimate for a request, as {@link #prepare} computes it, without the credentials or a SAI body. */
+    long estimate(HttpRequest<?> httpRequest, ChatRequest request) {
+        RequestLog log = new RequestLog(LOG, RequestIds.of(httpRequest));
+        ModelCatalog.ModelChoice model = models.resolve(request.model());
+        ToolPrompt.Prompted prompted = toolPrompt.apply(log, request);
+        long tokens = SaiRequestMapper.map(prompted.messages(), prompted.instruction(), prompted.toolsJson(), 0).estimatedTokens();
+        log.info("[CLIENT -> SERVER] token count | {} messages | model={} | ~{} tokens | no SAI call", request.messages().size(), model.id(), tokens);
+        return tokens;
+    }
+
     private byte[] serialize(SaiRequestMapper.Mapped mapped) {
         try {
             return json.writeValueAsBytes(mapped.body());

@@ -42,6 +42,15 @@ public class SseFrames {
         }
     }
 
+    /** A value as compact JSON text, for a field that carries JSON as a string (Anthropic's {@code partial_json}). */
+    public String json(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The error event of a chat or legacy completions stream: {@code event: error}, then {@code data: {"error":...}}. */
     public byte[] error(ErrorResponse body) {
         return event("error", body);

@@ -12,7 +12,7 @@ import java.util.function.Function;
 
 /**
  * The shape every streamed answer shares, whatever the API surface: opening events at once, a
- * heartbeat comment every {@code STREAM_HEARTBEAT_SECONDS} while SAI thinks (it does not stream and may
+ * heartbeat (a comment, or the surface's own event) every {@code STREAM_HEARTBEAT_SECONDS} while SAI thinks (it does not stream and may
  * take minutes), then the events the answer, or its failure, becomes.
  */
 @Singleton
@@ -24,11 +24,11 @@ public class SseStreams {
         this.config = config;
     }
 
-    public <T> MutableHttpResponse<?> respond(Flux<byte[]> opening, Mono<T> answer, Function<T, Iterable<byte[]>> onAnswer,
+    public <T> MutableHttpResponse<?> respond(Flux<byte[]> opening, byte[] heartbeat, Mono<T> answer, Function<T, Iterable<byte[]>> onAnswer,
                                               Function<Throwable, Iterable<byte[]>> onFailure) {
         Mono<T> once = answer.cache(); // one SAI call, observed by the heartbeat and the tail
         Flux<byte[]> heartbeats = !config.streamHeartbeats() ? Flux.empty() : Flux.interval(config.streamHeartbeat(), config.streamHeartbeat())
-                .map(tick -> SseFrames.HEARTBEAT)
+                .map(tick -> heartbeat)
                 .takeUntilOther(once.materialize());
         // The answer's events leave in one write: SAI delivers the whole text at once, and one write per
         // event would only add syscalls and flushes.

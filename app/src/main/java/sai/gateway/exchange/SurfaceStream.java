@@ -11,6 +11,11 @@ public interface SurfaceStream {
     /** Sent at once, before SAI answers. */
     List<byte[]> opening();
 
+    /** Sent every {@code STREAM_HEARTBEAT_SECONDS} while SAI works: an SSE comment, unless the API has its own event for it. */
+    default byte[] heartbeat() {
+        return SseFrames.HEARTBEAT;
+    }
+
     /** The answer's events, to the end of the stream. */
     List<byte[]> completed(AssistantReply reply, SaiAnswer answer);
 

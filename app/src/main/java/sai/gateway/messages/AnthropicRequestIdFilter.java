@@ -1,0 +1,28 @@
+package sai.gateway.messages;
+
+import io.micronaut.core.order.Ordered;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.ResponseFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import sai.gateway.error.ApiShape;
+import sai.gateway.observe.RequestIds;
+
+/** Anthropic's {@code request-id} header (what its SDKs report as an error's request id), beside {@code x-request-id}, on Anthropic-shaped answers. */
+@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+public class AnthropicRequestIdFilter implements Ordered {
+
+    static final String HEADER = "request-id";
+
+    @ResponseFilter
+    public void expose(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        if (ApiShape.of(request) == ApiShape.ANTHROPIC) {
+            response.header(HEADER, RequestIds.of(request));
+        }
+    }
+
+    @Override
+    public int getOrder() {
+        return HIGHEST_PRECEDENCE;
+    }
+}
