@@ -21,11 +21,13 @@ import sai.gateway.observe.RequestIds;
 import sai.gateway.observe.RequestLog;
 
 import java.io.IOException;
+import java.util.Locale;
+import sai.gateway.error.ApiShape;
 import java.io.UncheckedIOException;
 
 /**
  * The answer to a request refused at the HTTP layer, before Micronaut (and its filters) ever sees it: the
- * same OpenAI error body and {@code x-request-id} as every other refusal, {@code Connection: close} because
+ * same error body (OpenAI's, or Anthropic's on its routes) and {@code x-request-id} as every other refusal, {@code Connection: close} because
  * the connection cannot be trusted for another request, and one log line under that id.
  */
 @Singleton
@@ -44,17 +46,18 @@ class EdgeRefusals {
         this.json = json;
     }
 
-    FullHttpResponse refusal(InvalidRequestException error, @Nullable String acceptLanguage, String why) {
+    FullHttpResponse refusal(InvalidRequestException error, @Nullable String acceptLanguage, ApiShape shape, String why) {
         String id = RequestIds.newId();
         new RequestLog(LOG, id).info("[HTTP] refused {} {} before routing: {} | connection closed",
                 error.code().status(), error.messageKey(), why);
         byte[] body;
         try {
-            body = json.writeValueAsBytes(renderer.body(error, locales.fromHeader(acceptLanguage)));
+            Locale locale = locales.fromHeader(acceptLanguage);
+            body = json.writeValueAsBytes(shape == ApiShape.ANTHROPIC ? renderer.anthropicBody(error, locale, id) : renderer.body(error, locale));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(error.code().status()),
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(renderer.status(error, shape)),
                 Unpooled.wrappedBuffer(body));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)

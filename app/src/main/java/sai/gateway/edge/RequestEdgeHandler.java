@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import sai.gateway.error.ApiShape;
 import sai.gateway.error.ErrorCode;
 import sai.gateway.error.InvalidRequestException;
 import sai.gateway.text.Printable;
@@ -71,6 +72,8 @@ final class RequestEdgeHandler extends ChannelDuplexHandler {
     private ScheduledFuture<?> deadline;
     @Nullable
     private String acceptLanguage;
+    /** The API shape of the request in progress, for a refusal of its body (the header timeout has no request to go by). */
+    private ApiShape shape = ApiShape.OPENAI;
     /** Request heads handed to Micronaut, their answers begun, and their answers written to the end (1xx not counted). */
     private int received;
     private int started;
@@ -147,9 +150,11 @@ final class RequestEdgeHandler extends ChannelDuplexHandler {
             strayLineBreaks = 0;
             InvalidRequestException refused = refusalOf(request);
             if (refused != null) {
-                String language = request.decoderResult().isFailure() ? null : request.headers().get(HttpHeaderNames.ACCEPT_LANGUAGE);
+                boolean readable = !request.decoderResult().isFailure();
+                String language = readable ? request.headers().get(HttpHeaderNames.ACCEPT_LANGUAGE) : null;
+                ApiShape requestShape = readable ? shapeOf(request) : ApiShape.OPENAI;
                 ReferenceCountUtil.release(msg);
-                refuse(refused, language, received, "unreadable or ambiguous request");
+                refuse(refused, language, requestShape, received, "unreadable or ambiguous request");
                 return;
             }
             received++;
@@ -158,6 +163,7 @@ final class RequestEdgeHandler extends ChannelDuplexHandler {
             } else {
                 phase = Phase.BODY;
                 acceptLanguage = request.headers().get(HttpHeaderNames.ACCEPT_LANGUAGE);
+                shape = shapeOf(request);
                 if (expectsBody(request)) {
                     arm(bodyTimeout);
                 }
@@ -264,7 +270,7 @@ final class RequestEdgeHandler extends ChannelDuplexHandler {
             } else if (!headBytesSeen) {
                 ctx.close(); // nothing was asked, so there is nothing to answer
             } else {
-                refuse(new InvalidRequestException(ErrorCode.REQUEST_TIMEOUT, null, seconds(headerTimeout)), null, received,
+                refuse(new InvalidRequestException(ErrorCode.REQUEST_TIMEOUT, null, seconds(headerTimeout)), null, ApiShape.OPENAI, received,
                         "headers not complete within " + seconds(headerTimeout) + " s");
             }
             return;
@@ -289,15 +295,15 @@ final class RequestEdgeHandler extends ChannelDuplexHandler {
                 closeWhenAnswered = true;
             }
         } else {
-            refuse(error, acceptLanguage, received - 1, why);
+            refuse(error, acceptLanguage, shape, received - 1, why);
         }
     }
 
     /** Answers once every earlier answer on the connection is out, then closes; nothing more is read. */
-    private void refuse(InvalidRequestException error, @Nullable String language, int afterAnswers, String why) {
+    private void refuse(InvalidRequestException error, @Nullable String language, ApiShape requestShape, int afterAnswers, String why) {
         phase = Phase.REFUSED;
         disarm();
-        FullHttpResponse refusal = refusals.refusal(error, language, why);
+        FullHttpResponse refusal = refusals.refusal(error, language, requestShape, why);
         if (answered >= afterAnswers) {
             ctx.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
         } else {
@@ -316,6 +322,10 @@ final class RequestEdgeHandler extends ChannelDuplexHandler {
             deadline.cancel(false);
             deadline = null;
         }
+    }
+
+    private static ApiShape shapeOf(HttpRequest request) {
+        return ApiShape.of(request.uri(), request.headers().contains(ApiShape.ANTHROPIC_VERSION));
     }
 
     private static String seconds(Duration timeout) {

@@ -1,5 +1,6 @@
 package sai.gateway.error;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 
 /**
@@ -14,11 +15,20 @@ public enum ApiShape {
     public static final String ANTHROPIC_VERSION = "anthropic-version";
 
     public static ApiShape of(HttpRequest<?> request) {
-        String path = request.getPath();
+        return of(request.getPath(), request.getHeaders().contains(ANTHROPIC_VERSION));
+    }
+
+    /** From the raw request line's target (its query string is ignored), where the HTTP layer refuses before Micronaut reads it. */
+    public static ApiShape of(@Nullable String target, boolean anthropicVersion) {
+        if (target == null) {
+            return OPENAI;
+        }
+        int query = target.indexOf('?');
+        String path = query < 0 ? target : target.substring(0, query);
         if (isMessages(path)) {
             return ANTHROPIC;
         }
-        return isModels(path) && request.getHeaders().contains(ANTHROPIC_VERSION) ? ANTHROPIC : OPENAI;
+        return isModels(path) && anthropicVersion ? ANTHROPIC : OPENAI;
     }
 
     static boolean isMessages(String path) {

@@ -50,7 +50,11 @@ public class ErrorRenderer {
 
     /** The status in the request's API shape. */
     public int status(GatewayException error, HttpRequest<?> request) {
-        return ApiShape.of(request) == ApiShape.ANTHROPIC ? AnthropicErrorTypes.status(error.code()) : error.code().status();
+        return status(error, ApiShape.of(request));
+    }
+
+    public int status(GatewayException error, ApiShape shape) {
+        return shape == ApiShape.ANTHROPIC ? AnthropicErrorTypes.status(error.code()) : error.code().status();
     }
 
     /** 529 is Anthropic's own status: Micronaut's HttpStatus has no constant for it. */

@@ -31,6 +31,8 @@ import static sai.gateway.json.JsonFields.*;
 @Singleton
 public class MessagesRequestReader {
 
+    static final String BILLING_HEADER = "x-anthropic-billing-header:";
+
     /** Prefixed to a failed tool's result: SAI's history is text, and the model must not take an error for an answer. */
     static final String TOOL_ERROR_MARKER = "[tool error]";
 
@@ -134,9 +136,14 @@ public class MessagesRequestReader {
         return system;
     }
 
-    /** An empty instruction says nothing, and would only add a blank line to SAI's system prompt. */
+    /**
+     * An empty instruction says nothing, and would only add a blank line to SAI's system prompt. Claude Code's first
+     * system block is its billing attribution line for Anthropic's API ({@code x-anthropic-billing-header: cc_version=...}),
+     * not an instruction: the model has no use for it, and its version number would make every Claude Code release's
+     * prompts differ.
+     */
     private static void addSystem(List<ChatMessage> system, String text) {
-        if (!text.isEmpty()) {
+        if (!text.isEmpty() && !text.startsWith(BILLING_HEADER)) {
             system.add(new ChatMessage(Role.SYSTEM, text));
         }
     }

@@ -396,10 +396,12 @@ class MessagesRequestReaderTest {
         assertThat(chat.stream()).isTrue();
         assertThat(chat.model()).isEqualTo("sai-model");
         assertThat(chat.tools().tools()).hasSize(12);
-        assertThat(chat.messages()).extracting(ChatMessage::role).containsExactly(
-                Role.SYSTEM, Role.SYSTEM, Role.SYSTEM, Role.SYSTEM, Role.USER);
-        assertThat(chat.messages().get(3).content()).isEqualTo("Environment: linux");
-        assertThat(chat.messages().get(4).content()).endsWith("list the files");
+        // The billing attribution block is dropped; the system-role message follows the system field.
+        assertThat(chat.messages()).extracting(ChatMessage::role).containsExactly(Role.SYSTEM, Role.SYSTEM, Role.SYSTEM, Role.USER);
+        assertThat(chat.messages()).extracting(ChatMessage::content).noneMatch(c -> c.contains("billing"));
+        assertThat(chat.messages().get(0).content()).isEqualTo("You are Claude Code.");
+        assertThat(chat.messages().get(2).content()).isEqualTo("Environment: linux");
+        assertThat(chat.messages().get(3).content()).endsWith("list the files");
     }
 
     @Test
