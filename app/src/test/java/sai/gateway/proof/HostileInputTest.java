@@ -42,8 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Property-based proof that hostile input never gets past validation: jqwik generates malformed and
  * adversarial requests (random JSON, deep nesting, huge strings, invalid UTF-8, a wrong type in each
  * validated field, out-of-range numbers such as absurd {@code n} and {@code max_tokens}, control characters
- * in user keys, junk headers) for chat completions and the Responses API. Every answer must be an OpenAI
- * error with a 4xx status (never a 5xx), SAI must never be called (the fake answers anything, so a request
+ * in user keys, junk headers) for chat completions, the Responses API and the Messages API. Every answer must be an
+ * error in the surface's API shape with a 4xx status (never a 5xx), SAI must never be called (the fake answers anything, so a request
  * that slipped through would show), and no credential may appear in the response.
  *
  * <p>jqwik is its own JUnit Platform engine, so this class runs beside the Jupiter tests; it starts the
@@ -118,6 +118,11 @@ class HostileInputTest {
         assertRefused(request);
     }
 
+    @Property(tries = 400)
+    void messagesRefuseHostileInput(@ForAll("hostileMessages") Hostile request) throws Exception {
+        assertRefused(request);
+    }
+
     private static void assertRefused(Hostile hostile) throws Exception {
         int logged = logs.lines().size();
         sai.resetRequests();
@@ -130,10 +135,18 @@ class HostileInputTest {
 
         assertThat(response.statusCode()).as("status of %s; body %s", hostile, response.body()).isBetween(400, 499);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
-        OpenApiSchemas.assertValidIfSpecPresent("ErrorResponse", response.body());
-        JsonNode error = JSON.readTree(response.body()).path("error");
+        JsonNode body = JSON.readTree(response.body());
+        JsonNode error = body.path("error");
         assertThat(error.path("message").asText()).isNotBlank();
-        assertThat(error.path("code").asText()).isNotBlank();
+        if (hostile.path().contains("/messages")) {
+            // Anthropic's shape: the error's type, no OpenAI code; the request id beside it.
+            assertThat(body.path("type").asText()).isEqualTo("error");
+            assertThat(error.path("type").asText()).isIn("invalid_request_error", "not_found_error", "request_too_large");
+            assertThat(body.path("request_id").asText()).isEqualTo(response.headers().firstValue("request-id").orElse("absent"));
+        } else {
+            OpenApiSchemas.assertValidIfSpecPresent("ErrorResponse", response.body());
+            assertThat(error.path("code").asText()).isNotBlank();
+        }
         assertThat(sai.getAllServeEvents()).as("SAI calls after %s", hostile).isEmpty();
         String visible = response.body() + response.headers().map();
         for (String secret : List.of(SYSTEM_KEY, "sys-HOSTILE", SYSTEM_COOKIE, USER_KEY_MARK)) {
@@ -242,6 +255,63 @@ class HostileInputTest {
                 set("max_output_tokens", Arbitraries.oneOf(outside(1, Integer.MAX_VALUE), notA("number"), positiveFractions())),
                 set("metadata", notA("object")),
                 set("litellm_params", userKeyWithControlCharacters().map(k -> metadata(NODES.textNode(k)))));
+    }
+
+    // ----- Messages API ----------------------------------------------------------------------------------
+
+    @Provide
+    Arbitrary<Hostile> hostileMessages() {
+        Arbitrary<byte[]> bodies = Arbitraries.oneOf(
+                wrongField(messagesBase(), messagesBreakers()),
+                notARequest(),
+                brokenJson(messagesBase()),
+                invalidUtf8(messagesBase()),
+                deepNesting(),
+                hugeStrings("model", "messages"));
+        return Combinators.combine(withHeaders("/v1/messages", bodies), Arbitraries.of("/v1/messages", "/v1/messages/count_tokens"))
+                .as((hostile, path) -> new Hostile(path, hostile.body(), hostile.headers(), hostile.what()));
+    }
+
+    private static ObjectNode messagesBase() {
+        ObjectNode root = chatBase();
+        return root.put("max_tokens", 1024);
+    }
+
+    private static List<Arbitrary<ObjectNode>> messagesBreakers() {
+        Arbitrary<JsonNode> badBlock = Arbitraries.oneOf(
+                Arbitraries.of("image", "document").map(t -> NODES.objectNode().put("type", t)),
+                Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(15)
+                        .filter(t -> !Set.of("text", "tool_use", "tool_result", "thinking", "redacted_thinking", "server_tool_use").contains(t)
+                                && !t.endsWith("_tool_result"))
+                        .map(t -> NODES.objectNode().put("type", t).put("text", "hi")),
+                notA("string").map(t -> NODES.objectNode().put("type", "text").set("text", t)),
+                notA("object").filter(b -> !b.isTextual()));
+        return List.of(
+                set("model", notA("string")),
+                set("model", unknownModel()),
+                set("model", modelWithControlCharacter()),
+                set("messages", Arbitraries.oneOf(notA("array"), Arbitraries.just(NODES.arrayNode()))),
+                message(Arbitraries.oneOf(notA("string"), unknownRole().filter(r -> !r.asText().equals("system"))).map(role -> {
+                    ObjectNode m = NODES.objectNode();
+                    m.set("role", role);
+                    return m.put("content", "hi");
+                })),
+                message(Arbitraries.oneOf(notA("string or array"), badBlock.map(b -> NODES.arrayNode().add(b))).map(content -> {
+                    ObjectNode m = NODES.objectNode().put("role", "user");
+                    return m.set("content", content);
+                })),
+                set("system", Arbitraries.oneOf(notA("string or array"), badBlock.map(b -> NODES.arrayNode().add(b)))),
+                // No stream breaker: count_tokens ignores the field, as Anthropic's does.
+                
+                set("temperature", Arbitraries.oneOf(outside(0, 1), notA("number"))),
+                set("top_p", Arbitraries.oneOf(outside(0, 1), notA("number"))),
+                set("top_k", Arbitraries.oneOf(outside(0, Integer.MAX_VALUE), notA("number"), positiveFractions())),
+                set("stop_sequences", Arbitraries.oneOf(notA("array"), notA("string").map(v -> NODES.arrayNode().add(v)))),
+                set("metadata", notA("object")),
+                set("tools", notA("array")),
+                set("tools", notA("object").map(t -> NODES.arrayNode().add(t))),
+                set("tool_choice", Arbitraries.oneOf(notA("object"), Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(15)
+                        .filter(t -> !Set.of("auto", "any", "none").contains(t)).map(t -> NODES.objectNode().put("type", t)))));
     }
 
     // ----- shared generators -----------------------------------------------------------------------------
