@@ -64,6 +64,9 @@ class EdgeRefusals {
                 .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
                 .set(RequestIds.HEADER, id)
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        if (shape == ApiShape.ANTHROPIC) {
+            response.headers().set(ApiShape.ANTHROPIC_REQUEST_ID, id);
+        }
         return response;
     }
 }

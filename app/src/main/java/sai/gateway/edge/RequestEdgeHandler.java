@@ -152,7 +152,8 @@ final class RequestEdgeHandler extends ChannelDuplexHandler {
             if (refused != null) {
                 boolean readable = !request.decoderResult().isFailure();
                 String language = readable ? request.headers().get(HttpHeaderNames.ACCEPT_LANGUAGE) : null;
-                ApiShape requestShape = readable ? shapeOf(request) : ApiShape.OPENAI;
+                // The request line is read even when the headers are not (a 431): its path still says which API asked.
+                ApiShape requestShape = shapeOf(request);
                 ReferenceCountUtil.release(msg);
                 refuse(refused, language, requestShape, received, "unreadable or ambiguous request");
                 return;

@@ -13,6 +13,8 @@ public enum ApiShape {
     OPENAI, ANTHROPIC;
 
     public static final String ANTHROPIC_VERSION = "anthropic-version";
+    /** Anthropic's request id header (its SDKs report it with every error), sent beside {@code x-request-id}. */
+    public static final String ANTHROPIC_REQUEST_ID = "request-id";
 
     public static ApiShape of(HttpRequest<?> request) {
         return of(request.getPath(), request.getHeaders().contains(ANTHROPIC_VERSION));

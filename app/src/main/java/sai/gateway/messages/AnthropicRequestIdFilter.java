@@ -12,12 +12,10 @@ import sai.gateway.observe.RequestIds;
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public class AnthropicRequestIdFilter implements Ordered {
 
-    static final String HEADER = "request-id";
-
     @ResponseFilter
     public void expose(HttpRequest<?> request, MutableHttpResponse<?> response) {
         if (ApiShape.of(request) == ApiShape.ANTHROPIC) {
-            response.header(HEADER, RequestIds.of(request));
+            response.header(ApiShape.ANTHROPIC_REQUEST_ID, RequestIds.of(request));
         }
     }
 
