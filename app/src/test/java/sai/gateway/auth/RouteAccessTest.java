@@ -1,10 +1,12 @@
 package sai.gateway.auth;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.web.router.Router;
 import io.micronaut.web.router.UriRouteInfo;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+import sai.gateway.testing.Json;
 import sai.gateway.testing.OpenAiErrors;
 import sai.gateway.testing.SaiFakeTest;
 
@@ -89,7 +91,8 @@ class RouteAccessTest extends SaiFakeTest {
 
         Set<String> listed = routes.stream().map(r -> r.method() + " " + r.template()).collect(Collectors.toSet());
         assertThat(listed).as(table(routes)).contains("POST /v1/chat/completions", "POST /v1/responses", "POST /v1/completions",
-                "GET /v1/models", "GET /v1/models/{id}", "GET /health", "GET /prometheus");
+                "GET /v1/models", "GET /v1/models/{id}", "GET /health", "GET /prometheus", "POST /v1/messages",
+                "POST /v1/messages/count_tokens");
         assertThat(routes.stream().filter(r -> !r.isPublic())).as(table(routes)).hasSizeGreaterThanOrEqualTo(4);
     }
 
@@ -105,6 +108,12 @@ class RouteAccessTest extends SaiFakeTest {
                 if (route.method().equals("HEAD")) {
                     // No body to check (nor its Content-Type, which Micronaut drops for HEAD): the status is what a HEAD caller gets.
                     assertThat(response.statusCode()).as("status; headers %s", response.headers().map()).isEqualTo(401);
+                } else if (route.template().contains("/messages")) {
+                    // The Messages API's routes answer in Anthropic's shape.
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
+                    JsonNode body = Json.parse(response.body());
+                    assertThat(body.path("type").asText()).as(response.body()).isEqualTo("error");
+                    assertThat(body.path("error").path("type").asText()).as(response.body()).isEqualTo("authentication_error");
                 } else {
                     OpenAiErrors.assertError(response, 401, "invalid_request_error", "invalid_api_key", null);
                 }
