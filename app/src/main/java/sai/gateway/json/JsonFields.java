@@ -11,6 +11,8 @@ import sai.gateway.error.InvalidRequestException;
 import sai.gateway.text.Printable;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reading a request body's fields the way every API surface refuses bad input: one strict parse, then typed
@@ -145,5 +147,21 @@ public final class JsonFields {
     /** Echoes a client value back only in a short, single-line form. */
     public static String printable(String value) {
         return Printable.oneLine(value, 40);
+    }
+
+    /** An optional array field: empty when absent or null, a 400 naming {@code path} when it is not an array. */
+    public static List<JsonNode> optionalArray(JsonNode parent, String name, String path) {
+        JsonNode node = parent.get(name);
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw invalidType(path, "array", node);
+        }
+        List<JsonNode> elements = new ArrayList<>(node.size());
+        for (int i = 0; i < node.size(); i++) {
+            elements.add(node.get(i));
+        }
+        return elements;
     }
 }

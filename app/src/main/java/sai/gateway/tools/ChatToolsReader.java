@@ -29,20 +29,12 @@ public final class ChatToolsReader {
     }
 
     public static ToolRequest read(JsonNode root) {
-        List<ToolSpec> tools = tools(root.get("tools"));
+        List<ToolSpec> tools = tools(JsonFields.optionalArray(root, "tools", "tools"));
         ToolChoice choice = choice(root.get("tool_choice"), tools);
-        JsonNode parallel = root.get("parallel_tool_calls");
-        boolean parallelCalls = parallel == null || parallel.isNull() || JsonFields.optionalBoolean(parallel, "parallel_tool_calls");
-        return new ToolRequest(tools, choice, parallelCalls);
+        return new ToolRequest(tools, choice, ToolNames.parallelToolCalls(root));
     }
 
-    private static List<ToolSpec> tools(@Nullable JsonNode node) {
-        if (node == null || node.isNull()) {
-            return List.of();
-        }
-        if (!node.isArray()) {
-            throw JsonFields.invalidType("tools", "array", node);
-        }
+    private static List<ToolSpec> tools(List<JsonNode> node) {
         List<ToolSpec> tools = new ArrayList<>(node.size());
         for (int i = 0; i < node.size(); i++) {
             tools.add(tool(node.get(i), "tools[" + i + "]", tools));

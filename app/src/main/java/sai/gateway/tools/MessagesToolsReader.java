@@ -33,16 +33,11 @@ public final class MessagesToolsReader {
     }
 
     public static ToolRequest read(JsonNode root) {
-        JsonNode node = root.get("tools");
+        List<JsonNode> node = JsonFields.optionalArray(root, "tools", "tools");
         List<ToolSpec> tools = new ArrayList<>();
         Set<String> serverTools = new HashSet<>();
-        if (node != null && !node.isNull()) {
-            if (!node.isArray()) {
-                throw JsonFields.invalidType("tools", "array", node);
-            }
-            for (int i = 0; i < node.size(); i++) {
-                tool(node.get(i), "tools[" + i + "]", tools, serverTools);
-            }
+        for (int i = 0; i < node.size(); i++) {
+            tool(node.get(i), "tools[" + i + "]", tools, serverTools);
         }
         return choice(root.get("tool_choice"), tools, serverTools);
     }

@@ -74,4 +74,10 @@ public final class ToolNames {
         }
         return node;
     }
+
+    /** {@code parallel_tool_calls} of the OpenAI surfaces: true unless the client says false. */
+    public static boolean parallelToolCalls(JsonNode root) {
+        JsonNode parallel = root.get("parallel_tool_calls");
+        return parallel == null || parallel.isNull() || JsonFields.optionalBoolean(parallel, "parallel_tool_calls");
+    }
 }
