@@ -241,6 +241,37 @@ class SecretLeakTest extends SaiFakeTest {
         assertNothingLeaked();
     }
 
+    @Test
+    void messagesApiStreamWithKeysInXApiKeyAndUserKeyHeadersMeetsSai401ThatEchoesIt() {
+        sai.stubFor(executeStub().willReturn(aResponse().withStatus(401)
+                .withBody("{\"detail\":\"Invalid API key {{request.headers.X-Api-Key}}\"}")
+                .withTransformers("response-template")));
+        String body = "{\"model\":\"sai-model\",\"max_tokens\":64,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+        HttpResponse<String> response = record(postJson("/v1/messages", body, "x-api-key", ACCESS_KEY, "user_api_key", HEADER_USER_KEY,
+                "anthropic-version", "2023-06-01"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("event: error").contains("authentication_error");
+        SaiCalls.assertApiKey(SaiCalls.single(saiRequests()), HEADER_USER_KEY);
+        assertStepLines(requestId(response), "[AUTH] user key accepted", "[SAI -> SERVER] HTTP 401", "Invalid API key [redacted]");
+        assertNothingLeaked();
+    }
+
+    @Test
+    void wrongXApiKeyOnTheMessagesApiIsRejectedWithoutNamingIt() {
+        String body = "{\"model\":\"sai-model\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        HttpResponse<String> wrong = record(postJson("/v1/messages", body, "x-api-key", WRONG_ACCESS_KEY));
+        HttpResponse<String> counted = record(postJson("/v1/messages/count_tokens", body, "x-api-key", ACCESS_KEY));
+
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(wrong.body()).contains("authentication_error");
+        assertThat(counted.statusCode()).isEqualTo(200);
+        assertThat(saiRequests()).isEmpty();
+        assertStepLines(requestId(wrong), "[ACCESS] rejected", "unknown key");
+        assertNothingLeaked();
+    }
+
     /** The per-test checks only see their own run; this one sees the whole class, shutdown of the requests included. */
     @AfterAll
     void noSecretAnywhereInTheWholeRun() {
