@@ -8,7 +8,6 @@ import sai.gateway.testing.SaiFakeTest;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.ok;
