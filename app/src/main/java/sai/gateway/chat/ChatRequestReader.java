@@ -49,15 +49,7 @@ public class ChatRequestReader {
 
 
     private List<ChatMessage> messages(@Nullable JsonNode node) {
-        if (node == null || node.isNull()) {
-            throw new InvalidRequestException(ErrorCode.MISSING_PARAMETER, "messages", "messages");
-        }
-        if (!node.isArray()) {
-            throw invalidType("messages", "array", node);
-        }
-        if (node.size() == 0) {
-            throw InvalidRequestException.keyed(ErrorCode.INVALID_VALUE, "empty_array", "messages", "messages");
-        }
+        nonEmptyArray(node, "messages", "array");
         List<ChatMessage> messages = new ArrayList<>(node.size());
         for (int i = 0; i < node.size(); i++) {
             messages.add(message(node.get(i), "messages[" + i + "]"));

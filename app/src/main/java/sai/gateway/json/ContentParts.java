@@ -32,12 +32,7 @@ public final class ContentParts {
         if (node.isString()) {
             return node.getStringValue();
         }
-        if (!node.isArray()) {
-            throw invalidType(path, "string or array of content parts", node);
-        }
-        if (node.size() == 0) {
-            throw InvalidRequestException.keyed(ErrorCode.INVALID_VALUE, "empty_array", path, path);
-        }
+        JsonFields.nonEmptyArray(node, path, "string or array of content parts");
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < node.size(); i++) {
             String partPath = path + "[" + i + "]";

@@ -164,4 +164,27 @@ public final class JsonFields {
         }
         return elements;
     }
+
+    /** A string field that must be there: missing or null is a 400 naming {@code path}. */
+    public static String requiredString(JsonNode parent, String field, String path) {
+        String value = optionalString(parent, field, path);
+        if (value == null) {
+            throw new InvalidRequestException(ErrorCode.MISSING_PARAMETER, path, path);
+        }
+        return value;
+    }
+
+    /** An array that must hold something: missing, null, not an array ({@code expected} says what is) or empty is a 400. */
+    public static JsonNode nonEmptyArray(@Nullable JsonNode node, String path, String expected) {
+        if (node == null || node.isNull()) {
+            throw new InvalidRequestException(ErrorCode.MISSING_PARAMETER, path, path);
+        }
+        if (!node.isArray()) {
+            throw invalidType(path, expected, node);
+        }
+        if (node.size() == 0) {
+            throw InvalidRequestException.keyed(ErrorCode.INVALID_VALUE, "empty_array", path, path);
+        }
+        return node;
+    }
 }

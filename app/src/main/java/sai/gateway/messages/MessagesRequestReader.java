@@ -150,7 +150,7 @@ public class MessagesRequestReader {
 
     private void message(JsonNode node, String path, List<ChatMessage> system, List<ChatMessage> conversation) {
         requireObject(node, path);
-        String roleName = required(node, "role", path + ".role");
+        String roleName = requiredString(node, "role", path + ".role");
         Role role = switch (roleName) {
             case "user" -> Role.USER;
             case "assistant" -> Role.ASSISTANT;
@@ -207,9 +207,9 @@ public class MessagesRequestReader {
 
     private void block(JsonNode block, String path, Role role, Blocks blocks) {
         requireObject(block, path);
-        String type = required(block, "type", path + ".type");
+        String type = requiredString(block, "type", path + ".type");
         switch (type) {
-            case "text" -> blocks.addText(required(block, "text", path + ".text"));
+            case "text" -> blocks.addText(requiredString(block, "text", path + ".text"));
             case "tool_use" -> {
                 onlyIn(role, Role.ASSISTANT, type, path);
                 blocks.calls.add(toolUse(block, path));
@@ -242,7 +242,7 @@ public class MessagesRequestReader {
     }
 
     private ToolCall toolUse(JsonNode block, String path) {
-        String id = required(block, "id", path + ".id");
+        String id = requiredString(block, "id", path + ".id");
         String name = ToolNames.requireCalled(block, "name", path + ".name");
         JsonNode input = block.get("input");
         if (input == null || input.isNull()) {
@@ -257,7 +257,7 @@ public class MessagesRequestReader {
     }
 
     private static ChatMessage toolResult(JsonNode block, String path) {
-        String id = required(block, "tool_use_id", path + ".tool_use_id");
+        String id = requiredString(block, "tool_use_id", path + ".tool_use_id");
         String text = resultText(block.get("content"), path + ".content");
         if (optionalBoolean(block.get("is_error"), path + ".is_error")) {
             text = text.isEmpty() ? TOOL_ERROR_MARKER : TOOL_ERROR_MARKER + "\n" + text;
@@ -286,11 +286,11 @@ public class MessagesRequestReader {
     /** A block where only text may stand: in {@code system} and in a tool result. */
     private static String textBlock(JsonNode block, String path) {
         requireObject(block, path);
-        String type = required(block, "type", path + ".type");
+        String type = requiredString(block, "type", path + ".type");
         if (!type.equals("text")) {
             throw unsupported(type, path, TEXT_BLOCKS);
         }
-        return required(block, "text", path + ".text");
+        return requiredString(block, "text", path + ".text");
     }
 
     private static InvalidRequestException unsupported(String type, String path, String supported) {
@@ -299,26 +299,5 @@ public class MessagesRequestReader {
         }
         return InvalidRequestException.keyed(ErrorCode.UNSUPPORTED_CONTENT, "unsupported_block", path + ".type",
                 printable(type), path, supported);
-    }
-
-    private static JsonNode nonEmptyArray(@Nullable JsonNode node, String path, String expected) {
-        if (node == null || node.isNull()) {
-            throw new InvalidRequestException(ErrorCode.MISSING_PARAMETER, path, path);
-        }
-        if (!node.isArray()) {
-            throw invalidType(path, expected, node);
-        }
-        if (node.size() == 0) {
-            throw InvalidRequestException.keyed(ErrorCode.INVALID_VALUE, "empty_array", path, path);
-        }
-        return node;
-    }
-
-    private static String required(JsonNode parent, String field, String path) {
-        String value = optionalString(parent, field, path);
-        if (value == null) {
-            throw new InvalidRequestException(ErrorCode.MISSING_PARAMETER, path, path);
-        }
-        return value;
     }
 }

@@ -33,18 +33,10 @@ final class ResponsesInputReader {
     }
 
     static List<ChatMessage> read(@Nullable JsonNode input) {
-        if (input == null || input.isNull()) {
-            throw new InvalidRequestException(ErrorCode.MISSING_PARAMETER, "input", "input");
-        }
-        if (input.isString()) {
+        if (input != null && input.isString()) {
             return List.of(new ChatMessage(Role.USER, input.getStringValue()));
         }
-        if (!input.isArray()) {
-            throw JsonFields.invalidType("input", "string or array of input items", input);
-        }
-        if (input.size() == 0) {
-            throw InvalidRequestException.keyed(ErrorCode.INVALID_VALUE, "empty_array", "input", "input");
-        }
+        JsonFields.nonEmptyArray(input, "input", "string or array of input items");
         List<ChatMessage> messages = new ArrayList<>(input.size());
         for (int i = 0; i < input.size(); i++) {
             item(input.get(i), "input[" + i + "]", messages);
@@ -64,12 +56,12 @@ final class ResponsesInputReader {
         }
         switch (type) {
             case "message" -> messages.add(message(item, path));
-            case "function_call" -> addCall(messages, new ToolCall(required(item, "call_id", path), ToolKind.FUNCTION,
-                    ToolNames.requireCalled(item, "name", path + ".name"), namespace(item, path), required(item, "arguments", path)));
-            case "custom_tool_call" -> addCall(messages, new ToolCall(required(item, "call_id", path), ToolKind.CUSTOM,
-                    ToolNames.requireCalled(item, "name", path + ".name"), namespace(item, path), required(item, "input", path)));
+            case "function_call" -> addCall(messages, new ToolCall(JsonFields.requiredString(item, "call_id", path + ".call_id"), ToolKind.FUNCTION,
+                    ToolNames.requireCalled(item, "name", path + ".name"), namespace(item, path), JsonFields.requiredString(item, "arguments", path + ".arguments")));
+            case "custom_tool_call" -> addCall(messages, new ToolCall(JsonFields.requiredString(item, "call_id", path + ".call_id"), ToolKind.CUSTOM,
+                    ToolNames.requireCalled(item, "name", path + ".name"), namespace(item, path), JsonFields.requiredString(item, "input", path + ".input")));
             case "function_call_output", "custom_tool_call_output" -> messages.add(new ChatMessage(Role.TOOL,
-                    output(item.get("output"), path + ".output"), List.of(), required(item, "call_id", path)));
+                    output(item.get("output"), path + ".output"), List.of(), JsonFields.requiredString(item, "call_id", path + ".call_id")));
             case "reasoning" -> {
                 // Nothing SAI can use: summaries are the model's own notes, and the content arrives encrypted.
             }
@@ -136,13 +128,5 @@ final class ResponsesInputReader {
     @Nullable
     private static String namespace(JsonNode item, String path) {
         return JsonFields.optionalString(item, "namespace", path + ".namespace");
-    }
-
-    private static String required(JsonNode item, String field, String path) {
-        String value = JsonFields.optionalString(item, field, path + "." + field);
-        if (value == null) {
-            throw new InvalidRequestException(ErrorCode.MISSING_PARAMETER, path + "." + field, path + "." + field);
-        }
-        return value;
     }
 }

@@ -120,7 +120,7 @@ public final class ChatToolsReader {
             String callPath = path + "[" + i + "]";
             JsonNode call = node.get(i);
             JsonFields.requireObject(call, callPath);
-            String id = required(call, "id", callPath + ".id");
+            String id = JsonFields.requiredString(call, "id", callPath + ".id");
             String type = JsonFields.optionalString(call, "type", callPath + ".type");
             if (type != null && !type.equals(FUNCTION)) {
                 throw InvalidRequestException.keyed(ErrorCode.INVALID_VALUE, "unsupported_tool_type", callPath + ".type", callPath + ".type",
@@ -132,17 +132,9 @@ public final class ChatToolsReader {
             }
             JsonFields.requireObject(function, callPath + ".function");
             String name = ToolNames.requireCalled(function, "name", callPath + ".function.name");
-            String arguments = required(function, "arguments", callPath + ".function.arguments");
+            String arguments = JsonFields.requiredString(function, "arguments", callPath + ".function.arguments");
             calls.add(new ToolCall(id, ToolKind.FUNCTION, name, null, arguments));
         }
         return calls;
-    }
-
-    private static String required(JsonNode parent, String field, String path) {
-        String value = JsonFields.optionalString(parent, field, path);
-        if (value == null) {
-            throw new InvalidRequestException(ErrorCode.MISSING_PARAMETER, path, path);
-        }
-        return value;
     }
 }
