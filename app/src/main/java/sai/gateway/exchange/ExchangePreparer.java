@@ -65,9 +65,7 @@ class ExchangePreparer {
         ModelCatalog.ModelChoice model = models.resolve(request.model());
         CredentialPlan plan = credentials.resolve(log, request.bodyUserKey(), headerUserKey);
         stats.credential(plan.primary().kind().label());
-        ToolPrompt.Prompted prompted = toolPrompt.apply(log, request);
-        SaiRequestMapper.Mapped mapped = SaiRequestMapper.map(prompted.messages(), prompted.instruction(), prompted.toolsJson(),
-                System.currentTimeMillis());
+        SaiRequestMapper.Mapped mapped = mapped(log, request);
         if (mapped.unwrappedPluginMessages() > 0) {
             log.info("[PLUGIN] IDE-wrapped message(s) unwrapped: {}", mapped.unwrappedPluginMessages());
         }
@@ -80,10 +78,15 @@ class ExchangePreparer {
     long estimate(HttpRequest<?> httpRequest, ChatRequest request) {
         RequestLog log = new RequestLog(LOG, RequestIds.of(httpRequest));
         ModelCatalog.ModelChoice model = models.resolve(request.model());
-        ToolPrompt.Prompted prompted = toolPrompt.apply(log, request);
-        long tokens = SaiRequestMapper.map(prompted.messages(), prompted.instruction(), prompted.toolsJson(), 0).estimatedTokens();
+        long tokens = mapped(log, request).estimatedTokens();
         log.info("[CLIENT -> SERVER] token count | {} messages | model={} | ~{} tokens | no SAI call", request.messages().size(), model.id(), tokens);
         return tokens;
+    }
+
+    /** Tools and history written for SAI: one path for the body and for the estimate, so count_tokens says what the budget will. */
+    private SaiRequestMapper.Mapped mapped(RequestLog log, ChatRequest request) {
+        ToolPrompt.Prompted prompted = toolPrompt.apply(log, request);
+        return SaiRequestMapper.map(prompted.messages(), prompted.instruction(), prompted.toolsJson(), System.currentTimeMillis());
     }
 
     private byte[] serialize(SaiRequestMapper.Mapped mapped) {
