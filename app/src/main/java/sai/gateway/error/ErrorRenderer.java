@@ -42,17 +42,13 @@ public class ErrorRenderer {
         return ErrorBody.of(AnthropicErrorTypes.type(error.code()), message(error, locale), requestId);
     }
 
-    /** The body in the request's API shape. */
-    public Object body(GatewayException error, HttpRequest<?> request) {
+    /** The body in the request's API shape ({@link ApiShape#of(HttpRequest)}, found once by the caller). */
+    public Object body(GatewayException error, HttpRequest<?> request, ApiShape shape) {
         Locale locale = locales.resolve(request);
-        return ApiShape.of(request) == ApiShape.ANTHROPIC ? anthropicBody(error, locale, RequestIds.of(request)) : body(error, locale);
+        return shape == ApiShape.ANTHROPIC ? anthropicBody(error, locale, RequestIds.of(request)) : body(error, locale);
     }
 
     /** The status in the request's API shape. */
-    public int status(GatewayException error, HttpRequest<?> request) {
-        return status(error, ApiShape.of(request));
-    }
-
     public int status(GatewayException error, ApiShape shape) {
         return shape == ApiShape.ANTHROPIC ? AnthropicErrorTypes.status(error.code()) : error.code().status();
     }
@@ -67,8 +63,9 @@ public class ErrorRenderer {
     }
 
     public MutableHttpResponse<Object> response(GatewayException error, HttpRequest<?> request) {
-        int status = status(error, request);
-        MutableHttpResponse<Object> response = HttpResponse.status(status, reason(status)).body(body(error, request));
+        ApiShape shape = ApiShape.of(request);
+        int status = status(error, shape);
+        MutableHttpResponse<Object> response = HttpResponse.status(status, reason(status)).body(body(error, request, shape));
         error.retryAfterSeconds().ifPresent(s -> response.header("Retry-After", Long.toString(s)));
         return response;
     }

@@ -53,10 +53,11 @@ public class OpenAiErrorResponseProcessor implements ErrorResponseProcessor<Obje
         if (beforeFilters) {
             baseResponse.header(RequestIds.HEADER, requestId);
         }
-        int status = renderer.status(error, request);
+        ApiShape shape = ApiShape.of(request);
+        int status = renderer.status(error, shape);
         return baseResponse.status(status, ErrorRenderer.reason(status))
                 .contentType(MediaType.APPLICATION_JSON_TYPE)
-                .body(renderer.body(error, request));
+                .body(renderer.body(error, request, shape));
     }
 
     /**
