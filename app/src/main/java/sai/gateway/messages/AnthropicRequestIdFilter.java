@@ -9,7 +9,9 @@ import sai.gateway.error.ApiShape;
 import sai.gateway.observe.RequestIds;
 
 /** Anthropic's {@code request-id} header (what its SDKs report as an error's request id), beside {@code x-request-id}, on Anthropic-shaped answers. */
-@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+// Only where an answer can be Anthropic's (ApiShape): the filter stays off every other request's path.
+@ServerFilter(patterns = {"/v1/messages", "/v1/messages/**", "/messages", "/messages/**", "/v1/models", "/v1/models/**", "/models",
+        "/models/**"})
 public class AnthropicRequestIdFilter implements Ordered {
 
     @ResponseFilter
