@@ -1,11 +1,12 @@
 package sai.gateway.messages;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import sai.gateway.testing.AnthropicEvents;
+import sai.gateway.testing.AnthropicEvents.Frame;
 import sai.gateway.testing.Json;
 import sai.gateway.testing.RawHttp;
 
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -22,30 +23,9 @@ final class AnthropicWire {
     private AnthropicWire() {
     }
 
-    /** One SSE frame: exactly an {@code event:} line and a {@code data:} line. */
-    record Frame(String event, String data, JsonNode json) {
-    }
-
-    /**
-     * Every frame of a Messages API stream, each checked: two lines, {@code event:} first and equal to its data's
-     * {@code type}; no comment lines, no data-only frames, no {@code [DONE]}.
-     */
+    /** Every frame of a Messages API stream, each checked strictly (see {@link AnthropicEvents#frames}). */
     static List<Frame> frames(String body) {
-        assertThat(body).as("Anthropic streams end with message_stop, not OpenAI's sentinel").doesNotContain("[DONE]");
-        assertThat(body).as("the stream ends with a complete frame").endsWith("\n\n");
-        List<Frame> frames = new ArrayList<>();
-        for (String block : body.substring(0, body.length() - 2).split("\n\n", -1)) {
-            String[] lines = block.split("\n", -1);
-            assertThat(lines).as("a frame is an event: line and a data: line: [%s]", block).hasSize(2);
-            assertThat(lines[0]).as("event line of [%s]", block).startsWith("event: ");
-            assertThat(lines[1]).as("data line of [%s]", block).startsWith("data: ");
-            String event = lines[0].substring("event: ".length());
-            String data = lines[1].substring("data: ".length());
-            JsonNode json = Json.parse(data);
-            assertThat(json.path("type").asText()).as("data.type of [%s]", block).isEqualTo(event);
-            frames.add(new Frame(event, data, json));
-        }
-        return frames;
+        return AnthropicEvents.frames(body);
     }
 
     static List<String> events(List<Frame> frames) {

@@ -1,5 +1,6 @@
 package sai.gateway.messages;
 
+import sai.gateway.testing.AnthropicEvents;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import org.junit.jupiter.api.Test;
 import sai.gateway.testing.Json;
@@ -62,7 +63,7 @@ class MessagesErrorStyleTest extends SaiFakeTest {
         HttpResponse<String> response = postJson("/v1/messages", MESSAGE.replace("\"max_tokens\"", "\"stream\":true,\"max_tokens\""));
 
         assertThat(response.statusCode()).isEqualTo(200);
-        List<AnthropicWire.Frame> frames = AnthropicWire.withoutPings(AnthropicWire.frames(response.body()));
+        List<AnthropicEvents.Frame> frames = AnthropicWire.withoutPings(AnthropicWire.frames(response.body()));
         assertThat(AnthropicWire.events(frames)).containsExactly("message_start", "error");
         assertThat(frames.get(1).json().at("/error/type").asText()).isEqualTo("api_error");
     }

@@ -18,7 +18,7 @@ import java.util.Map;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static org.assertj.core.api.Assertions.assertThat;
-import static sai.gateway.messages.AnthropicWire.Frame;
+import sai.gateway.testing.AnthropicEvents.Frame;
 import static sai.gateway.messages.AnthropicWire.events;
 import static sai.gateway.messages.AnthropicWire.frames;
 import static sai.gateway.messages.AnthropicWire.keys;

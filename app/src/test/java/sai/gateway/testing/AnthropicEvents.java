@@ -19,24 +19,35 @@ public final class AnthropicEvents {
     private AnthropicEvents() {
     }
 
+    /** One SSE frame: exactly an {@code event:} line and a {@code data:} line. */
+    public record Frame(String event, String data, JsonNode json) {
+    }
+
+    /**
+     * Every frame of a Messages API stream, each checked: two lines, {@code event:} first and equal to its data's
+     * {@code type}; no comment lines, no data-only frames, no {@code [DONE]}.
+     */
+    public static List<Frame> frames(String body) {
+        assertThat(body).as("Anthropic streams end with message_stop, not OpenAI's sentinel").doesNotContain("[DONE]");
+        assertThat(body).as("the stream ends with a complete frame").endsWith("\n\n");
+        List<Frame> frames = new ArrayList<>();
+        for (String block : body.substring(0, body.length() - 2).split("\n\n", -1)) {
+            String[] lines = block.split("\n", -1);
+            assertThat(lines).as("a frame is an event: line and a data: line: [%s]", block).hasSize(2);
+            assertThat(lines[0]).as("event line of [%s]", block).startsWith("event: ");
+            assertThat(lines[1]).as("data line of [%s]", block).startsWith("data: ");
+            String event = lines[0].substring("event: ".length());
+            String data = lines[1].substring("data: ".length());
+            JsonNode json = Json.parse(data);
+            assertThat(json.path("type").asText()).as("data.type of [%s]", block).isEqualTo(event);
+            frames.add(new Frame(event, data, json));
+        }
+        return frames;
+    }
+
     public static AnthropicEvents parse(String body) {
         AnthropicEvents parsed = new AnthropicEvents();
-        String name = null;
-        for (String line : body.split("\r?\n", -1)) {
-            if (line.startsWith("event:")) {
-                assertThat(name).as("one event: line per frame").isNull();
-                name = line.substring("event:".length()).strip();
-            } else if (line.startsWith("data:")) {
-                JsonNode data = Json.parse(line.substring("data:".length()).strip());
-                assertThat(name).as("event: line before %s", data).isNotNull();
-                assertThat(data.path("type").asText()).as("event name is the data's type").isEqualTo(name);
-                parsed.events.add(data);
-                name = null;
-            } else {
-                assertThat(line).as("only event, data and blank lines").isEmpty();
-                assertThat(name).as("no event: line without its data").isNull();
-            }
-        }
+        frames(body).forEach(frame -> parsed.events.add(frame.json()));
         return parsed;
     }
 
