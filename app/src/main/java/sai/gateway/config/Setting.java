@@ -52,6 +52,10 @@ public enum Setting {
     // A Redis URL may carry a password: never repeated in the message.
     REDIS_URL("limits.redis-url", false, optional(uriWithScheme("redis://redis:6379", Accepted.REDIS_SCHEMES))),
     RATE_LIMIT_FAIL_OPEN("limits.fail-open", true, bool()),
+    // May hold a password: never repeated in the message.
+    DATABASE_URL("tenancy.database-url", false, optional(value -> sai.gateway.database.DatabaseUrl.problem(value))),
+    DATA_DIR("tenancy.data-dir", true, optional(anyText())),
+    USAGE_RETENTION_DAYS("tenancy.usage-retention-days", true, wholeNumber(1, 36_500, "days", "90")),
     GATEWAY_LOCALE("gateway.locale", true, optional(oneOf(true, "es", "en"))),
     SAI_ERROR_STYLE("gateway.error-style", true, optional(oneOf(true, "http", "message"))),
     STREAM_HEARTBEAT_SECONDS("gateway.stream-heartbeat-seconds", true,
