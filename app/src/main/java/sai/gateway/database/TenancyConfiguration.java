@@ -7,6 +7,7 @@ import sai.gateway.secrets.Secret;
 import sai.gateway.secrets.SecretValueReader;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -26,13 +27,15 @@ public record TenancyConfiguration(@Nullable String adminKey,
                                    @Nullable String databasePasswordFile,
                                    String dataDir,
                                    int usageRetentionDays,
-                                   @Nullable String configFile) {
+                                   @Nullable String configFile,
+                                   Duration keyRefresh) {
 
     public static final String PREFIX = "tenancy";
 
     public TenancyConfiguration {
         Setting.USAGE_RETENTION_DAYS.require(usageRetentionDays);
         Setting.DATABASE_URL.require(databaseUrl);
+        keyRefresh = keyRefresh == null ? Duration.ofSeconds(2) : keyRefresh;
         dataDir = dataDir == null || dataDir.isBlank() ? "data" : dataDir.strip();
     }
 

@@ -19,11 +19,12 @@ final class AnthropicErrorTypes {
         return switch (code) {
             case INVALID_JSON, INVALID_TYPE, MISSING_PARAMETER, INVALID_VALUE, UNSUPPORTED_CONTENT, INVALID_USER_KEY,
                     CONTEXT_LENGTH_EXCEEDED, BAD_REQUEST, METHOD_NOT_ALLOWED, REQUEST_TIMEOUT, URI_TOO_LONG, UNSUPPORTED_MEDIA_TYPE,
-                    REQUEST_HEADERS_TOO_LARGE -> INVALID_REQUEST;
+                    REQUEST_HEADERS_TOO_LARGE, CONFLICT -> INVALID_REQUEST;
             case INVALID_API_KEY -> "authentication_error";
-            case MODEL_NOT_FOUND, UNKNOWN_URL -> "not_found_error";
+            case MODEL_NOT_ALLOWED -> "permission_error";
+            case MODEL_NOT_FOUND, UNKNOWN_URL, NOT_FOUND -> "not_found_error";
             case REQUEST_TOO_LARGE -> "request_too_large";
-            case RATE_LIMIT_EXCEEDED, CLIENT_REQUEST_LIMIT, CLIENT_TOKEN_QUOTA -> "rate_limit_error";
+            case RATE_LIMIT_EXCEEDED, CLIENT_REQUEST_LIMIT, CLIENT_TOKEN_QUOTA, BUDGET_EXCEEDED -> "rate_limit_error";
             case RATE_LIMITER_UNAVAILABLE, UPSTREAM_UNAVAILABLE, UPSTREAM_CIRCUIT_OPEN, GATEWAY_SHUTTING_DOWN -> OVERLOADED;
             case UPSTREAM_ERROR, UPSTREAM_EMPTY_RESPONSE, UPSTREAM_TIMEOUT, INTERNAL_ERROR -> API_ERROR;
         };

@@ -15,11 +15,17 @@ public enum ErrorCode {
     CONTEXT_LENGTH_EXCEEDED(400, "invalid_request_error", "context_length_exceeded"),
     BAD_REQUEST(400, "invalid_request_error", "bad_request"),
     INVALID_API_KEY(401, "invalid_request_error", "invalid_api_key"),
+    /** A virtual key asked for a model its tenant or itself does not allow. */
+    MODEL_NOT_ALLOWED(403, "invalid_request_error", "model_not_allowed"),
     MODEL_NOT_FOUND(404, "invalid_request_error", "model_not_found"),
     UNKNOWN_URL(404, "invalid_request_error", "unknown_url"),
+    /** The admin API: no tenant or key with that id. */
+    NOT_FOUND(404, "invalid_request_error", "not_found"),
     METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed"),
     /** The request (its headers, or its body) did not arrive within CLIENT_HEADER_TIMEOUT / CLIENT_BODY_TIMEOUT. */
     REQUEST_TIMEOUT(408, "invalid_request_error", "request_timeout"),
+    /** The admin API: the change clashes with what exists (a tenant name taken). */
+    CONFLICT(409, "invalid_request_error", "conflict"),
     REQUEST_TOO_LARGE(413, "invalid_request_error", "request_too_large"),
     URI_TOO_LONG(414, "invalid_request_error", "uri_too_long"),
     UNSUPPORTED_MEDIA_TYPE(415, "invalid_request_error", "unsupported_media_type"),
@@ -28,6 +34,8 @@ public enum ErrorCode {
     /** The gateway's own limits (RATE_LIMIT_RPM, TOKEN_QUOTA_DAILY), typed as OpenAI types its own. */
     CLIENT_REQUEST_LIMIT(429, "requests", "rate_limit_exceeded"),
     CLIENT_TOKEN_QUOTA(429, "tokens", "rate_limit_exceeded"),
+    /** A virtual key's or its tenant's daily or monthly token budget is spent. */
+    BUDGET_EXCEEDED(429, "tokens", "budget_exceeded"),
     RATE_LIMITER_UNAVAILABLE(503, "server_error", "rate_limiter_unavailable"),
     UPSTREAM_ERROR(502, "server_error", "upstream_error"),
     UPSTREAM_UNAVAILABLE(502, "server_error", "upstream_unavailable"),

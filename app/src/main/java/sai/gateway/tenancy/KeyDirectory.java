@@ -1,0 +1,180 @@
+package sai.gateway.tenancy;
+
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sai.gateway.config.InvalidConfigurationException;
+import sai.gateway.config.Setting;
+import sai.gateway.database.TenancyConfiguration;
+import sai.gateway.database.TenancyEnabled;
+import sai.gateway.secrets.Secret;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Every tenant and virtual key, in memory, so checking a key on the request path reads no database: re-read
+ * in full every {@code tenancy.key-refresh} by each replica (a revocation through any replica applies on all
+ * within that), and at once on the replica that made a change. While the database cannot be read, the last
+ * copy serves and the outage is logged once.
+ *
+ * <p>Created at startup: the database must be reachable, migrated, and the encryption key must open what is
+ * stored, or the gateway does not start (one line naming the variable).
+ */
+@Context
+@Requires(condition = TenancyEnabled.class)
+public class KeyDirectory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeyDirectory.class);
+
+    private final TenantRepository tenants;
+    private final VirtualKeyRepository keys;
+    private final TenantSecrets secrets;
+    private final ScheduledExecutorService refresher;
+    private final Set<String> used = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean readFailing = new AtomicBoolean();
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), Map.of(), Instant.EPOCH);
+
+    KeyDirectory(TenantRepository tenants, VirtualKeyRepository keys, SettingRepository settings, TenantSecrets secrets,
+                 TenancyConfiguration config) {
+        this.tenants = tenants;
+        this.keys = keys;
+        this.secrets = secrets;
+        try {
+            checkEncryption(settings);
+            reload();
+        } catch (InvalidConfigurationException e) {
+            throw e;
+        } catch (TenantKeyCipher.WrongKeyException e) {
+            throw invalid(e.getMessage());
+        } catch (RuntimeException e) {
+            throw invalid("DATABASE_URL: the database cannot be used (" + DatabaseFailures.describe(e) + ")");
+        }
+        long millis = config.keyRefresh().toMillis();
+        this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "key-directory");
+            thread.setDaemon(true);
+            return thread;
+        });
+        refresher.scheduleWithFixedDelay(this::refresh, millis, millis, TimeUnit.MILLISECONDS);
+        LOG.info("[KEYS] virtual keys on: {} tenants, {} keys; re-read every {} ms", snapshot.tenants.size(), snapshot.keys.size(), millis);
+    }
+
+    /** The grant of a presented virtual key, whatever its state (revoked and expired keys are the caller's to refuse). */
+    public Optional<KeyGrant> find(String token) {
+        if (!KeyMaterial.looksVirtual(token)) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(snapshot.byHash.get(KeyMaterial.hash(token)));
+    }
+
+    public Optional<Tenant> tenant(String id) {
+        return Optional.ofNullable(snapshot.tenants.get(id));
+    }
+
+    public Optional<KeyGrant> key(String id) {
+        return Optional.ofNullable(snapshot.keys.get(id));
+    }
+
+    /** Remembered here, written in bulk with the next refresh. */
+    public void used(String keyId) {
+        used.add(keyId);
+    }
+
+    /** Re-reads everything now; the admin side calls it after a change so this replica applies it at once. */
+    public synchronized void reload() {
+        Map<String, Tenant> byId = new HashMap<>();
+        for (TenantRow row : tenants.findAll()) {
+            byId.put(row.id(), toTenant(row));
+        }
+        Map<String, KeyGrant> byHash = new HashMap<>();
+        Map<String, KeyGrant> byKeyId = new HashMap<>();
+        for (VirtualKeyRow row : keys.findAll()) {
+            Tenant tenant = byId.get(row.tenantId());
+            if (tenant != null) {
+                KeyGrant grant = new KeyGrant(toKey(row), tenant);
+                byHash.put(row.keyHash(), grant);
+                byKeyId.put(row.id(), grant);
+            }
+        }
+        snapshot = new Snapshot(Map.copyOf(byHash), Map.copyOf(byKeyId), Map.copyOf(byId), Instant.now());
+    }
+
+    private void refresh() {
+        try {
+            if (!used.isEmpty()) {
+                List<String> ids = new ArrayList<>(used);
+                used.removeAll(ids);
+                keys.markUsed(ids, Instant.now());
+            }
+            reload();
+            if (readFailing.compareAndSet(true, false)) {
+                LOG.info("[KEYS] the database answers again: tenants and keys are current");
+            }
+        } catch (RuntimeException e) {
+            if (readFailing.compareAndSet(false, true)) {
+                LOG.warn("[KEYS] the database cannot be read ({}): serving tenants and keys as read at {}; changes made meanwhile apply when it answers",
+                        DatabaseFailures.describe(e), snapshot.readAt);
+            }
+        }
+    }
+
+    private void checkEncryption(SettingRepository settings) {
+        long sealed = tenants.countBySaiKeyEncryptedIsNotNull();
+        Optional<TenantKeyCipher> cipher = secrets.cipher();
+        if (cipher.isEmpty()) {
+            if (sealed > 0) {
+                throw invalid("GATEWAY_ENCRYPTION_KEY must be set: " + sealed + " tenant SAI key(s) are stored encrypted with it");
+            }
+            return;
+        }
+        Optional<SettingRow> check = settings.findById(TenantSecrets.CHECK_SETTING);
+        if (check.isPresent()) {
+            if (!secrets.opens(cipher.get(), check.get().value())) {
+                throw invalid("GATEWAY_ENCRYPTION_KEY is not the key the stored tenant SAI keys were encrypted with");
+            }
+        } else {
+            settings.save(new SettingRow(TenantSecrets.CHECK_SETTING, secrets.newCheck(cipher.get())));
+        }
+    }
+
+    private Tenant toTenant(TenantRow row) {
+        Optional<Secret> saiKey = Optional.empty();
+        if (row.saiKeyEncrypted() != null) {
+            TenantKeyCipher cipher = secrets.cipher().orElseThrow(() -> invalid("GATEWAY_ENCRYPTION_KEY must be set: tenant SAI keys are stored encrypted with it"));
+            saiKey = Optional.of(cipher.decrypt(row.id(), row.saiKeyEncrypted()));
+        }
+        return new Tenant(row.id(), row.name(), ModelList.parse(row.allowedModels()),
+                new Limits(row.requestsPerMinute(), row.tokensPerMinute(), row.tokensPerDay(), row.tokensPerMonth()), saiKey);
+    }
+
+    static VirtualKey toKey(VirtualKeyRow row) {
+        return new VirtualKey(row.id(), row.tenantId(), row.name(), row.owner(), ModelList.parse(row.allowedModels()),
+                new Limits(row.requestsPerMinute(), row.tokensPerMinute(), row.tokensPerDay(), row.tokensPerMonth()),
+                row.expiresAt(), row.revoked(), row.keyPrefix());
+    }
+
+    private static InvalidConfigurationException invalid(String line) {
+        return new InvalidConfigurationException(List.of(Setting.PREFIX + line));
+    }
+
+    @PreDestroy
+    void close() {
+        refresher.shutdownNow();
+    }
+
+    private record Snapshot(Map<String, KeyGrant> byHash, Map<String, KeyGrant> keys, Map<String, Tenant> tenants, Instant readAt) {
+    }
+}

@@ -1,0 +1,26 @@
+package sai.gateway.tenancy;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.Id;
+import io.micronaut.data.annotation.MappedEntity;
+
+import java.time.Instant;
+
+/** A row of {@code tenant}. The tenant's SAI key is only ever here encrypted ({@link TenantKeyCipher}). */
+@MappedEntity("tenant")
+public record TenantRow(@Id String id,
+                        String name,
+                        String allowedModels,
+                        long requestsPerMinute,
+                        long tokensPerMinute,
+                        long tokensPerDay,
+                        long tokensPerMonth,
+                        @Nullable String saiKeyEncrypted,
+                        Instant createdAt,
+                        Instant updatedAt) {
+
+    @Override
+    public String toString() {
+        return "TenantRow[" + id + ", " + name + "]";
+    }
+}

@@ -1,0 +1,29 @@
+package sai.gateway.tenancy;
+
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.data.annotation.Query;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.Page;
+import io.micronaut.data.model.Pageable;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.PageableRepository;
+import sai.gateway.database.TenancyEnabled;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+
+@JdbcRepository(dialect = Dialect.POSTGRES)
+@Requires(condition = TenancyEnabled.class)
+public interface VirtualKeyRepository extends PageableRepository<VirtualKeyRow, String> {
+
+    Page<VirtualKeyRow> findByTenantId(String tenantId, Pageable pageable);
+
+    List<VirtualKeyRow> findByTenantId(String tenantId);
+
+    long countByKeyHash(String keyHash);
+
+    /** Last-used times are written in bulk, off the request path; never moves a time backwards. */
+    @Query("UPDATE virtual_key SET last_used_at = :usedAt WHERE id IN (:ids) AND (last_used_at IS NULL OR last_used_at < :usedAt)")
+    void markUsed(Collection<String> ids, Instant usedAt);
+}
