@@ -21,16 +21,11 @@ public final class ClientIdentity {
     private ClientIdentity() {
     }
 
-    /**
-     * @param accessKeysInUse whether {@code GATEWAY_API_KEYS} is set: only then did the access filter admit the request
-     *                        by a key (Bearer or x-api-key), which it left on the request
-     */
-    public static String of(HttpRequest<?> request, CredentialPlan plan, boolean accessKeysInUse) {
-        if (accessKeysInUse) {
-            Optional<Secret> key = request.getAttribute(GatewayAccessFilter.ADMITTED_KEY, Secret.class);
-            if (key.isPresent()) {
-                return "key:" + hash(key.get().reveal());
-            }
+    /** The key (an access key or a virtual key, Bearer or x-api-key) is the one the access filter admitted the request by. */
+    public static String of(HttpRequest<?> request, CredentialPlan plan) {
+        Optional<Secret> key = request.getAttribute(GatewayAccessFilter.ADMITTED_KEY, Secret.class);
+        if (key.isPresent()) {
+            return "key:" + hash(key.get().reveal());
         }
         UpstreamCredential primary = plan.primary();
         if (primary.kind() == CredentialKind.USER_KEY || primary.kind() == CredentialKind.USER_COOKIE) {

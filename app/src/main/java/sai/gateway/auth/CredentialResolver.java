@@ -32,6 +32,14 @@ public class CredentialResolver {
     }
 
     public CredentialPlan resolve(RequestLog log, @Nullable String bodyKey, @Nullable String headerKey) {
+        return resolve(log, bodyKey, headerKey, Optional.empty());
+    }
+
+    /**
+     * @param tenantKey the SAI key of the tenant whose virtual key admitted the request: it takes the system key's place
+     *                  (a user's own key still wins; the cookie fallback on 429 still applies)
+     */
+    public CredentialPlan resolve(RequestLog log, @Nullable String bodyKey, @Nullable String headerKey, Optional<Secret> tenantKey) {
         Optional<Secret> user = userKey(log, bodyKey, BODY_SOURCE);
         if (user.isEmpty()) {
             user = userKey(log, headerKey, USER_KEY_HEADER);
@@ -44,6 +52,10 @@ public class CredentialResolver {
                 return new CredentialPlan(new UpstreamCredential(CredentialKind.USER_COOKIE, key), Optional.empty());
             }
             return new CredentialPlan(new UpstreamCredential(CredentialKind.USER_KEY, key), cookieFallback);
+        }
+        if (tenantKey.isPresent()) {
+            log.info("[AUTH] no user key: using the tenant's SAI key");
+            return new CredentialPlan(new UpstreamCredential(CredentialKind.TENANT_KEY, tenantKey.get()), cookieFallback);
         }
         if (system.saiKey().isPresent()) {
             log.info("[AUTH] no user key: using the system key");

@@ -15,8 +15,13 @@ import sai.gateway.observe.RequestIds;
 import sai.gateway.observe.RequestLog;
 import sai.gateway.secrets.Secret;
 import sai.gateway.secrets.SystemCredentials;
+import sai.gateway.tenancy.KeyDirectory;
+import sai.gateway.tenancy.KeyGrant;
+import sai.gateway.tenancy.VirtualKey;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * When {@code GATEWAY_API_KEYS} is set, the API answers only callers that present one of them, so the system SAI
@@ -40,17 +45,21 @@ public class GatewayAccessFilter implements Ordered {
 
     private final SystemCredentials credentials;
     private final ErrorRenderer renderer;
+    @Nullable
+    private final KeyDirectory virtualKeys;
 
-    public GatewayAccessFilter(SystemCredentials credentials, ErrorRenderer renderer) {
+    public GatewayAccessFilter(SystemCredentials credentials, ErrorRenderer renderer, Optional<KeyDirectory> virtualKeys) {
         this.credentials = credentials;
         this.renderer = renderer;
+        this.virtualKeys = virtualKeys.orElse(null);
     }
 
     @RequestFilter
     @Nullable
     public HttpResponse<?> check(HttpRequest<?> request) {
         List<Secret> keys = credentials.gatewayApiKeys(); // per request: rotated keys apply at once
-        if (keys.isEmpty() || isPublic(request.getPath())) {
+        // With virtual keys on, the API always needs a key: an operator who hands out keys means them to be required.
+        if ((keys.isEmpty() && virtualKeys == null) || isPublic(request.getPath()) || isAdmin(request.getPath())) {
             return null;
         }
         String bearer = bearerToken(request.getHeaders().get(HttpHeaders.AUTHORIZATION));
@@ -64,11 +73,43 @@ public class GatewayAccessFilter implements Ordered {
             request.setAttribute(ADMITTED_KEY, Secret.of(bearerMatched ? bearer : apiKey));
             return null;
         }
+        if (virtualKeys != null) {
+            String token = bearer;
+            Optional<KeyGrant> grant = bearer == null ? Optional.empty() : virtualKeys.find(bearer);
+            if (grant.isEmpty() && apiKey != null) {
+                token = apiKey;
+                grant = virtualKeys.find(apiKey);
+            }
+            if (grant.isPresent()) {
+                return admitVirtual(request, grant.get(), Secret.of(token));
+            }
+        }
         boolean presented = bearer != null || apiKey != null;
         // Through RequestLog so the line carries the request id, like every other line of the request.
         new RequestLog(LOG, RequestIds.of(request)).warn("[ACCESS] rejected {} {} | reason={}", request.getMethodName(), request.getPath(),
                 presented ? "unknown key" : "no key (no bearer token, no x-api-key)");
         return renderer.response(new AccessDeniedException(presented), request);
+    }
+
+    /** A virtual key that exists: admitted unless revoked or expired, its grant left on the request for the limits and the usage record. */
+    @Nullable
+    private HttpResponse<?> admitVirtual(HttpRequest<?> request, KeyGrant grant, Secret presented) {
+        VirtualKey key = grant.key();
+        if (key.revoked() || key.expired(Instant.now())) {
+            new RequestLog(LOG, RequestIds.of(request)).warn("[ACCESS] rejected {} {} | reason={} | key={}", request.getMethodName(), request.getPath(),
+                    key.revoked() ? "revoked key" : "expired key", key.id());
+            return renderer.response(key.revoked() ? AccessDeniedException.revoked(key.prefix())
+                    : AccessDeniedException.expired(key.prefix(), String.valueOf(key.expiresAt())), request);
+        }
+        request.setAttribute(KeyGrant.ATTRIBUTE, grant);
+        request.setAttribute(ADMITTED_KEY, presented);
+        virtualKeys.used(key.id());
+        return null;
+    }
+
+    /** The admin API has its own filter, which accepts the admin key only. */
+    static boolean isAdmin(String path) {
+        return !path.contains("/.") && (path.equals("/admin") || path.startsWith("/admin/"));
     }
 
     /** A dot segment never makes a path public: {@code /health/../v1/models} must not count as health, whatever a router makes of it. */

@@ -57,6 +57,11 @@ public class ChatSurface implements Surface<ChatRequest> {
     }
 
     @Override
+    public String name() {
+        return "chat";
+    }
+
+    @Override
     public String idPrefix() {
         return "chatcmpl-";
     }

@@ -52,6 +52,11 @@ public class CompletionsSurface implements Surface<CompletionRequest> {
     }
 
     @Override
+    public String name() {
+        return "completions";
+    }
+
+    @Override
     public String idPrefix() {
         return "cmpl-";
     }

@@ -6,6 +6,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import jakarta.inject.Singleton;
 import sai.gateway.anthropic.ErrorBody;
+import sai.gateway.observe.ExchangeStats;
 import sai.gateway.observe.RequestIds;
 import sai.gateway.openai.ErrorResponse;
 
@@ -44,6 +45,8 @@ public class ErrorRenderer {
 
     /** The body in the request's API shape ({@link ApiShape#of(HttpRequest)}, found once by the caller). */
     public Object body(GatewayException error, HttpRequest<?> request, ApiShape shape) {
+        // For the usage record: the code the client got. Only on requests the exchange filter measures.
+        request.getAttribute(ExchangeStats.ATTRIBUTE, ExchangeStats.class).ifPresent(stats -> stats.errorCode(error.code().code()));
         Locale locale = locales.resolve(request);
         return shape == ApiShape.ANTHROPIC ? anthropicBody(error, locale, RequestIds.of(request)) : body(error, locale);
     }

@@ -11,9 +11,12 @@ import sai.gateway.auth.CredentialResolver;
 import sai.gateway.config.SaiConfiguration;
 import sai.gateway.conversation.ChatRequest;
 import sai.gateway.error.ClientLocaleResolver;
+import sai.gateway.error.ErrorCode;
 import sai.gateway.error.GatewayException;
 import sai.gateway.error.UpstreamException;
 import sai.gateway.limits.ClientLimits;
+import sai.gateway.limits.KeyLimits;
+import sai.gateway.observe.ExchangeStats;
 import sai.gateway.sai.SaiAnswer;
 import sai.gateway.tools.AssistantReply;
 import sai.gateway.tools.ToolReplyReader;
@@ -40,9 +43,11 @@ public class ExchangePipeline {
     private final SseStreams streams;
     private final SaiConfiguration config;
     private final ClientLocaleResolver locales;
+    @Nullable
+    private final KeyLimits keyLimits;
 
     ExchangePipeline(ExchangePreparer preparer, SaiRoundTrip sai, ClientLimits limits, ToolReplyReader replies, SseStreams streams,
-                     SaiConfiguration config, ClientLocaleResolver locales) {
+                     SaiConfiguration config, ClientLocaleResolver locales, Optional<KeyLimits> keyLimits) {
         this.preparer = preparer;
         this.sai = sai;
         this.limits = limits;
@@ -50,23 +55,31 @@ public class ExchangePipeline {
         this.streams = streams;
         this.config = config;
         this.locales = locales;
+        this.keyLimits = keyLimits.orElse(null);
     }
 
     public <R> Mono<HttpResponse<?>> run(Surface<R> surface, HttpRequest<?> http, @Nullable byte[] body) {
         long started = System.nanoTime();
         byte[] bytes = body == null ? EMPTY : body;
+        ExchangeStats.of(http).surface(surface.name());
         R request = surface.read(bytes, http);
         Exchange exchange = preparer.prepare(http, surface.neutral(request), bytes.length, surface.idPrefix(),
                 http.getHeaders().get(CredentialResolver.USER_KEY_HEADER), locales.resolve(http), started);
         try {
+            if (keyLimits != null && exchange.grant().isPresent()) {
+                keyLimits.checkModel(exchange.grant().get(), exchange.model().id(), config.models());
+            }
             ContextBudget.enforce(exchange.estimatedTokens(), config.maxContextTokens());
-        } catch (GatewayException tooLong) {
-            return answeredOrFailed(surface, exchange, request, tooLong);
+        } catch (GatewayException refused) {
+            return answeredOrFailed(surface, exchange, request, refused);
         }
         // Before any byte is sent, so a refused stream is an HTTP 429 and not an event.
-        return limits.enabled()
-                ? limits.admit(http, exchange.credentials(), exchange.stats(), exchange.log()).then(Mono.defer(() -> respond(surface, exchange, request)))
-                : respond(surface, exchange, request);
+        Mono<Void> admitted = limits.enabled() ? limits.admit(http, exchange.credentials(), exchange.stats(), exchange.log()) : null;
+        if (keyLimits != null && exchange.grant().isPresent()) {
+            Mono<Void> keyAdmitted = keyLimits.admit(exchange.grant().get(), exchange.stats(), exchange.log());
+            admitted = admitted == null ? keyAdmitted : admitted.then(keyAdmitted);
+        }
+        return admitted == null ? respond(surface, exchange, request) : admitted.then(Mono.defer(() -> respond(surface, exchange, request)));
     }
 
     /**
@@ -89,7 +102,10 @@ public class ExchangePipeline {
         }
         SurfaceStream stream = surface.stream(exchange, request);
         MutableHttpResponse<?> response = streams.respond(Flux.defer(() -> Flux.fromIterable(stream.opening())), stream.heartbeat(), sai.answer(exchange),
-                answer -> stream.completed(reply(exchange, answer), answer), stream::failed);
+                answer -> stream.completed(reply(exchange, answer), answer), failure -> {
+                    exchange.stats().errorCode(failure instanceof GatewayException g ? g.code().code() : ErrorCode.INTERNAL_ERROR.code());
+                    return stream.failed(failure);
+                });
         return Mono.just(response);
     }
 

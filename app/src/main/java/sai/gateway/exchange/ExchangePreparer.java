@@ -17,6 +17,7 @@ import sai.gateway.models.ModelCatalog;
 import sai.gateway.observe.ExchangeStats;
 import sai.gateway.observe.RequestIds;
 import sai.gateway.observe.RequestLog;
+import sai.gateway.tenancy.KeyGrant;
 import sai.gateway.text.Printable;
 import sai.gateway.tools.ToolPrompt;
 import sai.gateway.translate.SaiRequestMapper;
@@ -26,6 +27,7 @@ import java.io.UncheckedIOException;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -62,8 +64,11 @@ class ExchangePreparer {
         RequestLog log = new RequestLog(LOG, RequestIds.of(httpRequest));
         ExchangeStats stats = ExchangeStats.of(httpRequest);
         logReceived(log, request, bodyBytes);
-        ModelCatalog.ModelChoice model = models.resolve(request.model());
-        CredentialPlan plan = credentials.resolve(log, request.bodyUserKey(), headerUserKey);
+        Optional<KeyGrant> grant = httpRequest.getAttribute(KeyGrant.ATTRIBUTE, KeyGrant.class);
+        ModelCatalog.ModelChoice model = models.resolve(request.model() == null ? grant.flatMap(this::defaultModel).orElse(null) : request.model());
+        stats.request(model.id(), request.stream());
+        grant.ifPresent(g -> stats.key(g.tenant().id(), g.key().id()));
+        CredentialPlan plan = credentials.resolve(log, request.bodyUserKey(), headerUserKey, grant.flatMap(g -> g.tenant().saiKey()));
         stats.credential(plan.primary().kind().label());
         SaiRequestMapper.Mapped mapped = mapped(log, request);
         if (mapped.unwrappedPluginMessages() > 0) {
@@ -71,7 +76,12 @@ class ExchangePreparer {
         }
         log.debug("[CLIENT -> SERVER] accepted | model={} | ~{} tokens of {}", model.id(), mapped.estimatedTokens(), config.maxContextTokens());
         Envelope envelope = new Envelope(CompletionIds.next(idPrefix), System.currentTimeMillis() / 1000, model.id());
-        return new Exchange(log, request, model, plan, serialize(mapped), mapped.estimatedTokens(), envelope, locale, started, stats);
+        return new Exchange(log, request, model, plan, serialize(mapped), mapped.estimatedTokens(), envelope, locale, started, stats, grant);
+    }
+
+    /** A key that may not use the gateway's default model gets its first allowed one when a request names none. */
+    private Optional<String> defaultModel(KeyGrant grant) {
+        return grant.allowedModels(config.models()).stream().findFirst();
     }
 
     /** The context budget's estimate for a request, as {@link #prepare} computes it, without the credentials or a SAI body. */

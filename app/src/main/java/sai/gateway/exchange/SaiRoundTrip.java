@@ -13,7 +13,9 @@ import sai.gateway.error.GatewayException;
 import sai.gateway.error.ShuttingDownException;
 import sai.gateway.error.UpstreamException;
 import sai.gateway.lifecycle.ShutdownCutoff;
+import io.micronaut.core.annotation.Nullable;
 import sai.gateway.limits.ClientLimits;
+import sai.gateway.limits.KeyLimits;
 import sai.gateway.observe.ExchangeStats;
 import sai.gateway.observe.GatewayMetrics;
 import sai.gateway.observe.Tracing;
@@ -45,9 +47,11 @@ class SaiRoundTrip {
     private final ClientLimits limits;
     private final Tracing tracing;
     private final ShutdownCutoff cutoff;
+    @Nullable
+    private final KeyLimits keyLimits;
 
     SaiRoundTrip(CredentialResolver credentials, SaiClient sai, SaiConfiguration config, GatewayMetrics metrics, ClientLimits limits,
-                 Tracing tracing, ShutdownCutoff cutoff) {
+                 Tracing tracing, ShutdownCutoff cutoff, Optional<KeyLimits> keyLimits) {
         this.credentials = credentials;
         this.sai = sai;
         this.config = config;
@@ -55,6 +59,7 @@ class SaiRoundTrip {
         this.limits = limits;
         this.tracing = tracing;
         this.cutoff = cutoff;
+        this.keyLimits = keyLimits.orElse(null);
     }
 
     Mono<SaiAnswer> answer(Exchange exchange) {
@@ -75,8 +80,17 @@ class SaiRoundTrip {
                         millisSince(exchange.startedNanos()), exchange.request().stream() ? "a final error event" : "HTTP 503",
                         e.code().code()))
                 .doOnSuccess(a -> logAnswered(exchange, a))
-                .flatMap(a -> limits.spend(exchange.stats(), a.totalTokens()).thenReturn(a))
+                .flatMap(a -> spend(exchange, a.totalTokens()).thenReturn(a))
                 .doOnError(e -> exchange.log().warn("[SERVER -> CLIENT] failed after {} ms: {}", millisSince(exchange.startedNanos()), describe(e)));
+    }
+
+    /** The answer's tokens, spent against the per-client quota and the virtual key's and its tenant's budgets. */
+    private Mono<Void> spend(Exchange exchange, long tokens) {
+        Mono<Void> spent = limits.spend(exchange.stats(), tokens);
+        if (keyLimits != null && exchange.grant().isPresent()) {
+            spent = spent.then(keyLimits.spend(exchange.grant().get(), tokens));
+        }
+        return spent;
     }
 
     /**
@@ -131,6 +145,7 @@ class SaiRoundTrip {
 
     private void logAnswered(Exchange exchange, SaiAnswer answer) {
         metrics.tokens(exchange.model().id(), answer.promptTokens(), answer.completionTokens());
+        exchange.stats().tokens(answer.promptTokens(), answer.completionTokens());
         long millis = Math.max(1, millisSince(exchange.startedNanos()));
         long tenthsPerSecond = answer.completionTokens() * 10_000 / millis; // one decimal without String.format on the hot path
         exchange.log().info("[SERVER -> CLIENT] answered | latency={} ms | tokens {} -> {} | {}.{} tok/s | model={} | sai model={}", millis,

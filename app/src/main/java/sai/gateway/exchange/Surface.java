@@ -24,6 +24,9 @@ public interface Surface<R> {
     /** The neutral request inside the surface's own. */
     ChatRequest neutral(R request);
 
+    /** The surface's name in usage records and logs: chat, responses, completions, messages. */
+    String name();
+
     /** How the ids of this surface's answers start ({@code chatcmpl-}, {@code resp_}, {@code msg_}...). */
     String idPrefix();
 

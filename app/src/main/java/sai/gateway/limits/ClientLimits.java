@@ -1,9 +1,9 @@
 package sai.gateway.limits;
 
 import io.github.bucket4j.BucketConfiguration;
+import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.http.HttpRequest;
-import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -13,7 +13,6 @@ import sai.gateway.observe.RequestLog;
 import sai.gateway.error.ClientLimitException;
 import sai.gateway.observe.ExchangeStats;
 import sai.gateway.observe.GatewayMetrics;
-import sai.gateway.secrets.SystemCredentials;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code RATE_LIMIT_RPM} and {@code TOKEN_QUOTA_DAILY} per client ({@link ClientIdentity}), checked after the
@@ -38,16 +36,14 @@ public class ClientLimits {
     private static final long UNAVAILABLE_RETRY_SECONDS = 5;
 
     private final LimitsConfiguration config;
-    private final SystemCredentials system;
     private final GatewayMetrics metrics;
     private final LimitStore store;
     private final BucketConfiguration requests;
     private final BucketConfiguration tokens;
-    private final AtomicBoolean storeDown = new AtomicBoolean();
+    private final StoreOutage outage;
 
-    public ClientLimits(LimitsConfiguration config, SystemCredentials system, GatewayMetrics metrics) {
+    ClientLimits(LimitsConfiguration config, GatewayMetrics metrics, BeanProvider<LimitStore> stores, StoreOutage outage) {
         this.config = config;
-        this.system = system;
         this.metrics = metrics;
         long rpm = config.requestsPerMinute();
         long perDay = config.tokensPerDay();
@@ -55,7 +51,8 @@ public class ClientLimits {
                 .addLimit(limit -> limit.capacity(rpm).refillGreedy(rpm, Duration.ofMinutes(1))).build();
         this.tokens = perDay == 0 ? null : BucketConfiguration.builder()
                 .addLimit(limit -> limit.capacity(perDay).refillIntervallyAligned(perDay, Duration.ofDays(1), nextUtcMidnight())).build();
-        this.store = !config.enabled() ? null : config.shared() ? new RedisLimitStore(config.redisUrl()) : new LocalLimitStore();
+        this.outage = outage;
+        this.store = config.enabled() ? stores.get() : null;
         if (config.enabled()) {
             LOG.info("[LIMITS] per client: {} requests/min, {} tokens/day; kept {}; if Redis cannot be reached: fail {}",
                     rpm == 0 ? "unlimited" : rpm, perDay == 0 ? "unlimited" : perDay,
@@ -72,7 +69,7 @@ public class ClientLimits {
         if (store == null) {
             return Mono.empty();
         }
-        String client = ClientIdentity.of(request, credentials, !system.gatewayApiKeys().isEmpty());
+        String client = ClientIdentity.of(request, credentials);
         stats.limitClient(client);
         Map<String, String> headers = new LinkedHashMap<>();
         CompletableFuture<Void> tokensChecked = tokens == null ? CompletableFuture.completedFuture(null)
@@ -136,19 +133,12 @@ public class ClientLimits {
         }
     }
 
-    /** @return whether the request may go on (fail open); logged once per outage, not per request */
     private boolean storeFailed(Throwable error) {
-        if (storeDown.compareAndSet(false, true)) {
-            LOG.error("[LIMITS] Redis cannot be reached ({}): failing {} until it answers again", error.getClass().getSimpleName(),
-                    config.failOpen() ? "OPEN, requests are not limited" : "CLOSED, requests are refused with 503");
-        }
-        return config.failOpen();
+        return outage.failed(error);
     }
 
     private void storeAnswered() {
-        if (storeDown.compareAndSet(true, false)) {
-            LOG.info("[LIMITS] Redis answers again: limits apply");
-        }
+        outage.answered();
     }
 
     private static Instant nextUtcMidnight() {
@@ -177,10 +167,4 @@ public class ClientLimits {
         return text.append(secs % 60).append('s').toString();
     }
 
-    @PreDestroy
-    void close() {
-        if (store != null) {
-            store.close();
-        }
-    }
 }

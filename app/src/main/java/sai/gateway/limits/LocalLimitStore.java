@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 
 /**
  * Buckets in this process, for a single replica. The least recently used client is forgotten beyond
@@ -36,18 +37,33 @@ final class LocalLimitStore implements LimitStore {
     }
 
     @Override
+    public CompletableFuture<Long> tokensLeft(String key, BucketConfiguration configuration, LongSupplier alreadySpent) {
+        Bucket bucket = buckets.computeIfAbsent(key, k -> {
+            Bucket created = newBucket(configuration);
+            long spent = alreadySpent.getAsLong();
+            if (spent > 0) {
+                created.consumeIgnoringRateLimits(spent);
+            }
+            return created;
+        });
+        return CompletableFuture.completedFuture(bucket.getAvailableTokens());
+    }
+
+    @Override
     public CompletableFuture<Long> spendTokens(String key, BucketConfiguration configuration, long tokens) {
         return CompletableFuture.completedFuture(bucket(key, configuration).consumeIgnoringRateLimits(tokens));
     }
 
     private Bucket bucket(String key, BucketConfiguration configuration) {
-        return buckets.computeIfAbsent(key, k -> {
-            var builder = Bucket.builder();
-            for (var bandwidth : configuration.getBandwidths()) {
-                builder.addLimit(bandwidth);
-            }
-            return builder.build();
-        });
+        return buckets.computeIfAbsent(key, k -> newBucket(configuration));
+    }
+
+    private static Bucket newBucket(BucketConfiguration configuration) {
+        var builder = Bucket.builder();
+        for (var bandwidth : configuration.getBandwidths()) {
+            builder.addLimit(bandwidth);
+        }
+        return builder.build();
     }
 
     @Override

@@ -19,6 +19,7 @@ import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * Buckets in Redis through Bucket4j's Lettuce integration (compare-and-swap in a Lua script), so every
@@ -58,6 +59,11 @@ final class RedisLimitStore implements LimitStore {
     @Override
     public CompletableFuture<Long> tokensLeft(String key, BucketConfiguration configuration) {
         return with(key, configuration, AsyncBucketProxy::getAvailableTokens);
+    }
+
+    @Override
+    public CompletableFuture<Long> tokensLeft(String key, BucketConfiguration configuration, LongSupplier alreadySpent) {
+        return tokensLeft(key, configuration);
     }
 
     @Override

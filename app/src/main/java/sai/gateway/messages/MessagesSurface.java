@@ -38,6 +38,11 @@ public class MessagesSurface implements Surface<MessagesRequest> {
     }
 
     @Override
+    public String name() {
+        return "messages";
+    }
+
+    @Override
     public String idPrefix() {
         return "msg_";
     }

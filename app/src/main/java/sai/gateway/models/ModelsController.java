@@ -7,8 +7,10 @@ import io.micronaut.http.annotation.PathVariable;
 import sai.gateway.anthropic.ModelPage;
 import sai.gateway.error.ApiShape;
 import sai.gateway.openai.ModelList;
+import sai.gateway.tenancy.KeyGrant;
 
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * {@code GET /v1/models} and {@code GET /v1/models/{id}} in OpenAI's shapes, or in Anthropic's when the caller
@@ -27,6 +29,11 @@ public class ModelsController {
     @Get(uris = {"/v1/models", "/models"})
     public Object list(HttpRequest<?> request) {
         ModelList list = catalog.list();
+        Optional<KeyGrant> grant = request.getAttribute(KeyGrant.ATTRIBUTE, KeyGrant.class);
+        if (grant.isPresent()) {
+            // A virtual key sees the models it may use.
+            list = ModelList.of(list.data().stream().filter(m -> grant.get().allows(m.id())).toList());
+        }
         return anthropic(request) ? ModelPage.of(list.data().stream().map(ModelsController::info).toList()) : list;
     }
 

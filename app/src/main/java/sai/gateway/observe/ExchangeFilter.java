@@ -11,6 +11,7 @@ import io.opentelemetry.api.trace.Span;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -30,10 +31,12 @@ public class ExchangeFilter implements HttpServerFilter {
 
     private final GatewayMetrics metrics;
     private final Tracing tracing;
+    private final ExchangeListener[] listeners;
 
-    public ExchangeFilter(GatewayMetrics metrics, Tracing tracing) {
+    public ExchangeFilter(GatewayMetrics metrics, Tracing tracing, List<ExchangeListener> listeners) {
         this.metrics = metrics;
         this.tracing = tracing;
+        this.listeners = listeners.toArray(ExchangeListener[]::new);
     }
 
     @Override
@@ -51,6 +54,9 @@ public class ExchangeFilter implements HttpServerFilter {
                 metrics.requestFinished();
                 if (tracing.enabled()) {
                     tracing.endServerSpan(span, request.getMethodName(), route(request, status[0]), status[0]);
+                }
+                for (ExchangeListener listener : listeners) {
+                    listener.finished(request, status[0], stats);
                 }
             }
         };

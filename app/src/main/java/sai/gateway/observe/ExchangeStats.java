@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ExchangeStats {
 
-    static final String ATTRIBUTE = "sai.gateway.exchange-stats";
+    public static final String ATTRIBUTE = "sai.gateway.exchange-stats";
     /** Before the credential chain ran: refused input, models, health, metrics. */
     public static final String NO_CREDENTIAL = "none";
     /** The 429 retry with the system cookie paid for the answer. */
@@ -26,6 +26,16 @@ public final class ExchangeStats {
     private volatile Map<String, String> limitHeaders = Map.of();
     private volatile String limitClient;
     private volatile Span span = Span.getInvalid();
+    // For the usage record (tenancy on): what the request was and how it went. Unset until the pipeline knows.
+    private volatile String surface;
+    private volatile String model = "";
+    private volatile boolean stream;
+    private volatile String tenantId;
+    private volatile String keyId;
+    private volatile long promptTokens;
+    private volatile long completionTokens;
+    private volatile String errorCode;
+    private volatile boolean cacheHit;
 
     public ExchangeStats(long startedNanos) {
         this.startedNanos = startedNanos;
@@ -87,5 +97,76 @@ public final class ExchangeStats {
     @Nullable
     public String limitClient() {
         return limitClient;
+    }
+
+    /** The API surface that read the request (chat, responses, completions, messages); null for every other route. */
+    public void surface(String surface) {
+        this.surface = surface;
+    }
+
+    @Nullable
+    public String surface() {
+        return surface;
+    }
+
+    public void request(String model, boolean stream) {
+        this.model = model;
+        this.stream = stream;
+    }
+
+    public String model() {
+        return model;
+    }
+
+    public boolean stream() {
+        return stream;
+    }
+
+    /** The virtual key that was presented and its tenant (ids only). */
+    public void key(String tenantId, String keyId) {
+        this.tenantId = tenantId;
+        this.keyId = keyId;
+    }
+
+    @Nullable
+    public String tenantId() {
+        return tenantId;
+    }
+
+    @Nullable
+    public String keyId() {
+        return keyId;
+    }
+
+    /** What SAI reported for the answer. */
+    public void tokens(long prompt, long completion) {
+        this.promptTokens = prompt;
+        this.completionTokens = completion;
+    }
+
+    public long promptTokens() {
+        return promptTokens;
+    }
+
+    public long completionTokens() {
+        return completionTokens;
+    }
+
+    /** The error code the client got (an error response, or a stream's final error event). */
+    public void errorCode(String code) {
+        this.errorCode = code;
+    }
+
+    @Nullable
+    public String errorCode() {
+        return errorCode;
+    }
+
+    public void cacheHit(boolean hit) {
+        this.cacheHit = hit;
+    }
+
+    public boolean cacheHit() {
+        return cacheHit;
     }
 }

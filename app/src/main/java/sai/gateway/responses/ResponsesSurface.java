@@ -42,6 +42,11 @@ public class ResponsesSurface implements Surface<ResponsesRequest> {
     }
 
     @Override
+    public String name() {
+        return "responses";
+    }
+
+    @Override
     public String idPrefix() {
         return "resp_";
     }

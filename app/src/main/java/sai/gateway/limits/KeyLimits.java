@@ -1,0 +1,280 @@
+package sai.gateway.limits;
+
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Context;
+import reactor.core.publisher.Mono;
+import sai.gateway.database.TenancyEnabled;
+import sai.gateway.error.ClientLimitException;
+import sai.gateway.error.ErrorCode;
+import sai.gateway.error.InvalidRequestException;
+import sai.gateway.observe.ExchangeStats;
+import sai.gateway.observe.GatewayMetrics;
+import sai.gateway.observe.RequestLog;
+import sai.gateway.tenancy.KeyGrant;
+import sai.gateway.tenancy.Limits;
+import sai.gateway.usage.UsageTotals;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A virtual key's and its tenant's limits, checked before SAI is called: the models they allow (403), the daily and
+ * monthly token budgets (429 {@code budget_exceeded}), tokens per minute and requests per minute (429 with
+ * {@code x-ratelimit-*}). Both levels apply; a key's 0 leaves its tenant's. Counters live in the same store as the
+ * per-client limits (Redis with {@code REDIS_URL}, shared by every replica). In memory, a budget's counter starts
+ * from the database's total for its period, so a restart does not hand out a fresh budget.
+ *
+ * <p>Tokens are known only after SAI answers: an answer may overdraw a budget, and the next request is refused.
+ */
+@Context
+@Requires(condition = TenancyEnabled.class)
+public class KeyLimits {
+
+    private static final long UNAVAILABLE_RETRY_SECONDS = 5;
+
+    private final LimitStore store;
+    private final StoreOutage outage;
+    private final GatewayMetrics metrics;
+    private final UsageTotals totals;
+    private final Map<String, BucketConfiguration> configurations = new ConcurrentHashMap<>();
+    private volatile Map<String, Long> spentBeforeStart;
+
+    KeyLimits(LimitStore store, StoreOutage outage, GatewayMetrics metrics, UsageTotals totals) {
+        this.store = store;
+        this.outage = outage;
+        this.metrics = metrics;
+        this.totals = totals;
+        // At startup, never on a request: a slow database must not hold an answer.
+        loadSpent(Instant.now());
+    }
+
+    /** Refuses a model the key or its tenant does not allow; raised before anything is counted. */
+    public void checkModel(KeyGrant grant, String model, List<String> configured) {
+        if (!grant.allows(model)) {
+            throw InvalidRequestException.keyed(ErrorCode.MODEL_NOT_ALLOWED, "model_not_allowed", "model", model,
+                    String.join(", ", grant.allowedModels(configured)));
+        }
+    }
+
+    /** Completes empty when the request may go on, else fails with a {@link ClientLimitException}; records the headers to send either way. */
+    public Mono<Void> admit(KeyGrant grant, ExchangeStats stats, RequestLog log) {
+        Instant now = Instant.now();
+        Map<String, String> headers = new LinkedHashMap<>();
+        List<CompletableFuture<Void>> tokenChecks = new ArrayList<>();
+        for (Scope scope : scopes(grant)) {
+            Limits limits = scope.limits;
+            if (limits.tokensPerDay() > 0) {
+                tokenChecks.add(budget(scope, false, limits.tokensPerDay(), now));
+            }
+            if (limits.tokensPerMonth() > 0) {
+                tokenChecks.add(budget(scope, true, limits.tokensPerMonth(), now));
+            }
+            if (limits.tokensPerMinute() > 0) {
+                long perMinute = limits.tokensPerMinute();
+                tokenChecks.add(store.tokensLeft(scope.prefix + "tpm", perMinute(perMinute)).thenAccept(left -> {
+                    headers.putIfAbsent("x-ratelimit-limit-tokens", Long.toString(perMinute));
+                    headers.putIfAbsent("x-ratelimit-remaining-tokens", Long.toString(Math.max(0, left)));
+                    headers.putIfAbsent("x-ratelimit-reset-tokens", ClientLimits.duration(refillNanos(perMinute, left)));
+                    if (left <= 0) {
+                        metrics.rejected("tokens");
+                        throw ClientLimitException.keyTokens(scope.tenant, perMinute, ClientLimits.seconds(refillNanos(perMinute, left)));
+                    }
+                }));
+            }
+        }
+        CompletableFuture<Void> checked = CompletableFuture.allOf(tokenChecks.toArray(CompletableFuture[]::new));
+        // Requests are taken only once the token checks passed, the key's first: a refused request takes nothing from the tenant.
+        for (Scope scope : scopes(grant)) {
+            long rpm = scope.limits.requestsPerMinute();
+            if (rpm > 0) {
+                checked = checked.thenCompose(ok -> store.takeRequest(scope.prefix + "rpm", perMinute(rpm)).thenAccept(probe -> {
+                    requestHeaders(headers, rpm, probe);
+                    if (!probe.isConsumed()) {
+                        metrics.rejected("requests");
+                        throw ClientLimitException.keyRequests(scope.tenant, rpm, ClientLimits.seconds(probe.getNanosToWaitForRefill()));
+                    }
+                }));
+            }
+        }
+        CompletableFuture<Void> done = checked;
+        return Mono.create(sink -> done.whenComplete((ok, error) -> {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause == null || cause instanceof ClientLimitException) {
+                outage.answered();
+                Map<String, String> merged = new LinkedHashMap<>(stats.limitHeaders());
+                merged.putAll(headers);
+                stats.limitHeaders(Map.copyOf(merged));
+                if (cause == null) {
+                    sink.success();
+                } else {
+                    log.warn("[LIMITS] refused: {} | tenant={} | key={}", ((ClientLimitException) cause).messageKey(), grant.tenant().id(), grant.key().id());
+                    sink.error(cause);
+                }
+            } else if (outage.failed(cause)) {
+                sink.success();
+            } else {
+                sink.error(ClientLimitException.storeUnavailable(UNAVAILABLE_RETRY_SECONDS));
+            }
+        }));
+    }
+
+    /** Spends what SAI reported against every budget and per-minute bucket of the key and its tenant. Never fails. */
+    public Mono<Void> spend(KeyGrant grant, long used) {
+        if (used <= 0) {
+            return Mono.empty();
+        }
+        Instant now = Instant.now();
+        List<CompletableFuture<Long>> spent = new ArrayList<>();
+        for (Scope scope : scopes(grant)) {
+            Limits limits = scope.limits;
+            if (limits.tokensPerDay() > 0) {
+                spent.add(store.spendTokens(budgetKey(scope, false, now), budgetConfiguration(false, limits.tokensPerDay(), now), used));
+            }
+            if (limits.tokensPerMonth() > 0) {
+                spent.add(store.spendTokens(budgetKey(scope, true, now), budgetConfiguration(true, limits.tokensPerMonth(), now), used));
+            }
+            if (limits.tokensPerMinute() > 0) {
+                spent.add(store.spendTokens(scope.prefix + "tpm", perMinute(limits.tokensPerMinute()), used));
+            }
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(spent.toArray(CompletableFuture[]::new));
+        return Mono.create(sink -> all.whenComplete((ok, error) -> {
+            if (error == null) {
+                outage.answered();
+            } else {
+                outage.failed(error);
+            }
+            sink.success();
+        }));
+    }
+
+    /** What is left of each budget and limit, for {@code GET /v1/me}: never takes anything. */
+    public CompletableFuture<Map<String, Long>> remaining(KeyGrant grant) {
+        Instant now = Instant.now();
+        Map<String, Long> left = new ConcurrentHashMap<>();
+        List<CompletableFuture<Void>> reads = new ArrayList<>();
+        for (Scope scope : scopes(grant)) {
+            String level = scope.tenant ? "tenant." : "key.";
+            Limits limits = scope.limits;
+            if (limits.tokensPerDay() > 0) {
+                reads.add(store.tokensLeft(budgetKey(scope, false, now), budgetConfiguration(false, limits.tokensPerDay(), now),
+                        () -> spentBefore(scope, false, now)).thenAccept(v -> left.put(level + "tokens_per_day", Math.max(0, v))));
+            }
+            if (limits.tokensPerMonth() > 0) {
+                reads.add(store.tokensLeft(budgetKey(scope, true, now), budgetConfiguration(true, limits.tokensPerMonth(), now),
+                        () -> spentBefore(scope, true, now)).thenAccept(v -> left.put(level + "tokens_per_month", Math.max(0, v))));
+            }
+            if (limits.tokensPerMinute() > 0) {
+                reads.add(store.tokensLeft(scope.prefix + "tpm", perMinute(limits.tokensPerMinute()))
+                        .thenAccept(v -> left.put(level + "tokens_per_minute", Math.max(0, v))));
+            }
+        }
+        return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(ok -> Map.copyOf(left));
+    }
+
+    /** When a budget's period ends (UTC): the next midnight, or the first of next month. */
+    public static Instant resetOf(boolean monthly, Instant now) {
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        return monthly ? YearMonth.from(today).plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()
+                : today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+
+    private CompletableFuture<Void> budget(Scope scope, boolean monthly, long budget, Instant now) {
+        return store.tokensLeft(budgetKey(scope, monthly, now), budgetConfiguration(monthly, budget, now), () -> spentBefore(scope, monthly, now))
+                .thenAccept(left -> {
+                    if (left <= 0) {
+                        metrics.rejected("budget");
+                        Instant reset = resetOf(monthly, now);
+                        throw ClientLimitException.budget(scope.tenant, monthly, budget, reset.toString(),
+                                ClientLimits.seconds(Duration.between(now, reset).toNanos()));
+                    }
+                });
+    }
+
+    /** A bucket per period (the day's or the month's date in its key): a new period starts full, whatever the last one overdrew. */
+    private static String budgetKey(Scope scope, boolean monthly, Instant now) {
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        return scope.prefix + (monthly ? "month:" + YearMonth.from(today) : "day:" + today);
+    }
+
+    private BucketConfiguration budgetConfiguration(boolean monthly, long budget, Instant now) {
+        Instant reset = resetOf(monthly, now);
+        // Refilled only when the period is over, by which time the next period's bucket (its own key) is in use; the
+        // refill bounds how long Redis keeps the old one.
+        return configurations.computeIfAbsent((monthly ? "month:" : "day:") + budget + ":" + reset, k -> BucketConfiguration.builder()
+                .addLimit(limit -> limit.capacity(budget).refillIntervallyAligned(budget, monthly ? Duration.ofDays(31) : Duration.ofDays(1), reset))
+                .build());
+    }
+
+    private BucketConfiguration perMinute(long perMinute) {
+        return configurations.computeIfAbsent("minute:" + perMinute, k -> BucketConfiguration.builder()
+                .addLimit(limit -> limit.capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1))).build());
+    }
+
+    /** Tokens the database recorded for this scope in this period before the process started (0 if it cannot say). */
+    private long spentBefore(Scope scope, boolean monthly, Instant now) {
+        Map<String, Long> spent = spentBeforeStart;
+        if (spent == null) {
+            spent = loadSpent(now);
+        }
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        String level = scope.tenant ? "tenant:" + scope.id : "key:" + scope.id;
+        if (!monthly) {
+            return spent.getOrDefault(level + ":day:" + today, 0L);
+        }
+        long sum = 0;
+        for (LocalDate day = today.withDayOfMonth(1); !day.isAfter(today); day = day.plusDays(1)) {
+            sum += spent.getOrDefault(level + ":day:" + day, 0L);
+        }
+        return sum;
+    }
+
+    private synchronized Map<String, Long> loadSpent(Instant now) {
+        if (spentBeforeStart == null) {
+            Map<String, Long> loaded;
+            try {
+                loaded = totals.tokensByScopeSince(LocalDate.ofInstant(now, ZoneOffset.UTC).withDayOfMonth(1));
+            } catch (java.sql.SQLException | RuntimeException e) {
+                // The key directory read the same database at startup; if it is away now, budgets start from what this process counts.
+                loaded = Map.of();
+            }
+            spentBeforeStart = Map.copyOf(loaded);
+        }
+        return spentBeforeStart;
+    }
+
+    private static void requestHeaders(Map<String, String> headers, long rpm, ConsumptionProbe probe) {
+        headers.putIfAbsent("x-ratelimit-limit-requests", Long.toString(rpm));
+        headers.putIfAbsent("x-ratelimit-remaining-requests", Long.toString(probe.getRemainingTokens()));
+        headers.putIfAbsent("x-ratelimit-reset-requests", ClientLimits.duration(probe.getNanosToWaitForReset()));
+    }
+
+    /** How long until a per-minute bucket with {@code left} tokens (maybe below zero) has one again. */
+    private static long refillNanos(long perMinute, long left) {
+        long missing = Math.max(1, 1 - left);
+        return Duration.ofMinutes(1).toNanos() / perMinute * missing;
+    }
+
+    private static List<Scope> scopes(KeyGrant grant) {
+        return List.of(new Scope(false, grant.key().id(), grant.key().limits()), new Scope(true, grant.tenant().id(), grant.tenant().limits()));
+    }
+
+    private record Scope(boolean tenant, String id, Limits limits, String prefix) {
+        Scope(boolean tenant, String id, Limits limits) {
+            this(tenant, id, limits, (tenant ? "tenant:" : "vkey:") + id + ":");
+        }
+    }
+
+}

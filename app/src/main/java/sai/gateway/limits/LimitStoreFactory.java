@@ -1,0 +1,16 @@
+package sai.gateway.limits;
+
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Singleton;
+
+/** One store for every limit: the per-client limits and the virtual keys' share one Redis connection. */
+@Factory
+class LimitStoreFactory {
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    LimitStore store(LimitsConfiguration config) {
+        return config.shared() ? new RedisLimitStore(config.redisUrl()) : new LocalLimitStore();
+    }
+}
