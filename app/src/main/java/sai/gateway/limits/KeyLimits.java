@@ -246,7 +246,7 @@ public class KeyLimits {
             Map<String, Long> loaded;
             try {
                 loaded = totals.tokensByScopeSince(LocalDate.ofInstant(now, ZoneOffset.UTC).withDayOfMonth(1));
-            } catch (java.sql.SQLException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 // The key directory read the same database at startup; if it is away now, budgets start from what this process counts.
                 loaded = Map.of();
             }
