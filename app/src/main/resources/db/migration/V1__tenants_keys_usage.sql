@@ -62,10 +62,10 @@ CREATE TABLE usage_record (
 );
 CREATE INDEX usage_record_time ON usage_record (occurred_at);
 
--- Totals per UTC day, tenant, key and model, kept as rows are written: reports and budgets never scan raw rows,
+-- Totals per UTC day (usage_day: DAY is a keyword in H2), tenant, key and model, kept as rows are written: reports and budgets never scan raw rows,
 -- and USAGE_RETENTION_DAYS prunes raw rows only. '' stands for "no tenant" / "no key" (a primary key has no NULLs).
 CREATE TABLE usage_daily (
-    day               DATE         NOT NULL,
+    usage_day         DATE         NOT NULL,
     tenant_id         VARCHAR(40)  NOT NULL,
     key_id            VARCHAR(40)  NOT NULL,
     model             VARCHAR(200) NOT NULL,
@@ -75,11 +75,11 @@ CREATE TABLE usage_daily (
     completion_tokens BIGINT       NOT NULL,
     latency_ms        BIGINT       NOT NULL,
     cache_hits        BIGINT       NOT NULL,
-    PRIMARY KEY (day, tenant_id, key_id, model)
+    PRIMARY KEY (usage_day, tenant_id, key_id, model)
 );
 
 -- Small facts the gateway keeps about itself, e.g. the check value that proves GATEWAY_ENCRYPTION_KEY is the one used.
 CREATE TABLE gateway_setting (
     name  VARCHAR(64)   NOT NULL PRIMARY KEY,
-    value VARCHAR(2000) NOT NULL
+    setting_value VARCHAR(2000) NOT NULL
 );

@@ -142,7 +142,7 @@ public class KeyDirectory {
         }
         Optional<SettingRow> check = settings.findById(TenantSecrets.CHECK_SETTING);
         if (check.isPresent()) {
-            if (!secrets.opens(cipher.get(), check.get().value())) {
+            if (!secrets.opens(cipher.get(), check.get().settingValue())) {
                 throw invalid("GATEWAY_ENCRYPTION_KEY is not the key the stored tenant SAI keys were encrypted with");
             }
         } else {

@@ -4,5 +4,5 @@ import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
 
 @MappedEntity("gateway_setting")
-record SettingRow(@Id String name, String value) {
+record SettingRow(@Id String name, String settingValue) {
 }

@@ -33,9 +33,9 @@ final class UsageStore {
             + "status, error_code, prompt_tokens, completion_tokens, latency_ms, sai_latency_ms, credential, cache_hit) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
 
-    private static final String UPSERT_DAILY_POSTGRES = "INSERT INTO usage_daily (day, tenant_id, key_id, model, requests, errors, "
+    private static final String UPSERT_DAILY_POSTGRES = "INSERT INTO usage_daily (usage_day, tenant_id, key_id, model, requests, errors, "
             + "prompt_tokens, completion_tokens, latency_ms, cache_hits) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            + "ON CONFLICT (day, tenant_id, key_id, model) DO UPDATE SET "
+            + "ON CONFLICT (usage_day, tenant_id, key_id, model) DO UPDATE SET "
             + "requests = usage_daily.requests + EXCLUDED.requests, "
             + "errors = usage_daily.errors + EXCLUDED.errors, "
             + "prompt_tokens = usage_daily.prompt_tokens + EXCLUDED.prompt_tokens, "
@@ -48,13 +48,13 @@ final class UsageStore {
     private static final String UPSERT_DAILY_H2 = "MERGE INTO usage_daily d USING (VALUES (CAST(? AS DATE), CAST(? AS VARCHAR(40)), "
             + "CAST(? AS VARCHAR(40)), CAST(? AS VARCHAR(200)), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), "
             + "CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))) "
-            + "AS s (day, tenant_id, key_id, model, requests, errors, prompt_tokens, completion_tokens, latency_ms, cache_hits) "
-            + "ON d.day = s.day AND d.tenant_id = s.tenant_id AND d.key_id = s.key_id AND d.model = s.model "
+            + "AS s (usage_day, tenant_id, key_id, model, requests, errors, prompt_tokens, completion_tokens, latency_ms, cache_hits) "
+            + "ON d.usage_day = s.usage_day AND d.tenant_id = s.tenant_id AND d.key_id = s.key_id AND d.model = s.model "
             + "WHEN MATCHED THEN UPDATE SET requests = d.requests + s.requests, errors = d.errors + s.errors, "
             + "prompt_tokens = d.prompt_tokens + s.prompt_tokens, completion_tokens = d.completion_tokens + s.completion_tokens, "
             + "latency_ms = d.latency_ms + s.latency_ms, cache_hits = d.cache_hits + s.cache_hits "
-            + "WHEN NOT MATCHED THEN INSERT (day, tenant_id, key_id, model, requests, errors, prompt_tokens, completion_tokens, "
-            + "latency_ms, cache_hits) VALUES (s.day, s.tenant_id, s.key_id, s.model, s.requests, s.errors, s.prompt_tokens, "
+            + "WHEN NOT MATCHED THEN INSERT (usage_day, tenant_id, key_id, model, requests, errors, prompt_tokens, completion_tokens, "
+            + "latency_ms, cache_hits) VALUES (s.usage_day, s.tenant_id, s.key_id, s.model, s.requests, s.errors, s.prompt_tokens, "
             + "s.completion_tokens, s.latency_ms, s.cache_hits)";
 
     private static final String DELETE_OLD = "DELETE FROM usage_record WHERE id IN "

@@ -35,7 +35,7 @@ public final class UsageTotals {
 
     static {
         Map<String, String> groups = new LinkedHashMap<>();
-        groups.put("day", "day");
+        groups.put("day", "usage_day");
         groups.put("tenant", "tenant_id");
         groups.put("key", "key_id");
         groups.put("model", "model");
@@ -60,8 +60,8 @@ public final class UsageTotals {
      * or key count for neither.
      */
     public Map<String, Long> tokensByScopeSince(LocalDate fromDay) {
-        String sql = "SELECT day, tenant_id, key_id, SUM(prompt_tokens + completion_tokens) FROM usage_daily "
-                + "WHERE day >= ? GROUP BY day, tenant_id, key_id";
+        String sql = "SELECT usage_day, tenant_id, key_id, SUM(prompt_tokens + completion_tokens) FROM usage_daily "
+                + "WHERE usage_day >= ? GROUP BY usage_day, tenant_id, key_id";
         Map<String, Long> tokens = new HashMap<>();
         try (Connection connection = dataSource.getConnection();
              PreparedStatement query = connection.prepareStatement(sql)) {
@@ -115,7 +115,7 @@ public final class UsageTotals {
         }
         sql.append("COUNT(*), COALESCE(SUM(requests), 0), COALESCE(SUM(errors), 0), COALESCE(SUM(prompt_tokens), 0), ")
                 .append("COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(latency_ms), 0), COALESCE(SUM(cache_hits), 0) ")
-                .append("FROM usage_daily WHERE day >= ? AND day <= ?");
+                .append("FROM usage_daily WHERE usage_day >= ? AND usage_day <= ?");
         List<String> filters = new ArrayList<>();
         if (tenantId != null) {
             sql.append(" AND tenant_id = ?");
