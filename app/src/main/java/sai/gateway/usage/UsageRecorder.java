@@ -169,6 +169,11 @@ public final class UsageRecorder implements AutoCloseable {
         return written.get();
     }
 
+    /** Records handed over by record() and not yet taken by the writer (tests wait on it before the next burst). */
+    int queued() {
+        return queue.size();
+    }
+
     /**
      * Waits at most {@code timeout} until every record taken before this call is in the database and the spool is
      * empty; the writer skips its linger meanwhile. True when nothing is left to write (lost records, counted in
