@@ -55,6 +55,7 @@ public final class UsageRecorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UsageRecorder.class);
     private static final long IDLE_POLL_MILLIS = 100;
     private static final long SLICE_MILLIS = 50;
+    private static final Duration RETENTION_RETRY = Duration.ofMinutes(5);
 
     /**
      * The bounds and pace of the writer. {@code memoryRecords} bounds the records the writer holds while the database
@@ -124,8 +125,7 @@ public final class UsageRecorder implements AutoCloseable {
         this.retention = Executors.newSingleThreadScheduledExecutor(task -> daemon(task, "usage-retention"));
         this.writer = daemon(this::run, "usage-writer");
         writer.start();
-        long every = limits.retentionEvery().toMillis();
-        retention.scheduleWithFixedDelay(this::pruneQuietly, 0, every, TimeUnit.MILLISECONDS);
+        retention.execute(this::pruneAndReschedule);
     }
 
     /**
@@ -161,9 +161,17 @@ public final class UsageRecorder implements AutoCloseable {
         return dropped.get();
     }
 
-    /** Records committed since start (records already in the database, written again, not included). */
+    /**
+     * Records confirmed in the database since start: their batch committed (a batch whose commit answer was lost
+     * counts when its retry commits, once).
+     */
     public long written() {
         return written.get();
+    }
+
+    /** Records handed over by record() and not yet taken by the writer (tests wait on it before the next burst). */
+    int queued() {
+        return queue.size();
     }
 
     /**
@@ -231,15 +239,37 @@ public final class UsageRecorder implements AutoCloseable {
         return store.deleteRawBefore(clock.instant().minus(Duration.ofDays(limits.retentionDays())));
     }
 
-    private void pruneQuietly() {
+    /**
+     * Prunes, then comes back after {@link Limits#retentionEvery}, or after {@link #RETENTION_RETRY} when the
+     * database did not answer (then silently: the writer reports outages, once).
+     */
+    private void pruneAndReschedule() {
+        long next = limits.retentionEvery().toMillis();
         try {
             long deleted = prune();
             if (deleted > 0) {
                 LOG.info("[USAGE] {} usage records older than {} days deleted (daily totals kept)", deleted, limits.retentionDays());
             }
         } catch (SQLException | RuntimeException e) {
-            LOG.warn("[USAGE] deleting old usage records failed ({}): tried again in {} h", describe(e), limits.retentionEvery().toHours());
+            if (unreachable(e)) {
+                next = Math.min(next, RETENTION_RETRY.toMillis());
+            } else {
+                LOG.warn("[USAGE] deleting usage records older than {} days failed ({}): tried again in {} h",
+                        limits.retentionDays(), describe(e), limits.retentionEvery().toHours());
+            }
         }
+        try {
+            retention.schedule(this::pruneAndReschedule, next, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // closed meanwhile
+        }
+    }
+
+    /** A connection failure (SQLState class 08, or the pool's timeout) rather than a refused statement. */
+    private static boolean unreachable(Exception e) {
+        String state = UsageStore.sqlState(e);
+        return e instanceof java.sql.SQLTransientConnectionException || e instanceof java.sql.SQLNonTransientConnectionException
+                || (state != null && state.startsWith("08"));
     }
 
     private void run() {
@@ -290,7 +320,8 @@ public final class UsageRecorder implements AutoCloseable {
             pending.add(UsageStore.clean(first));
             long flushes = flushRequests.get();
             long end = System.nanoTime() + limits.linger().toNanos();
-            while (pending.size() < limits.batchSize() && state == State.RUNNING && flushes == flushRequests.get()) {
+            int batch = Math.min(limits.batchSize(), limits.memoryRecords());
+            while (pending.size() < batch && state == State.RUNNING && flushes == flushRequests.get()) {
                 long left = end - System.nanoTime();
                 if (left <= 0) {
                     break;

@@ -29,9 +29,11 @@ final class UsageStore {
     private static final int ATTEMPTS = 3;
     private static final int DELETE_CHUNK = 10_000;
 
+    // No conflict target: H2 2.3 accepts ON CONFLICT only as "ON CONFLICT DO NOTHING" (a syntax error with "(id)"),
+    // and the primary key is the table's only unique constraint, so both engines skip exactly the known ids.
     private static final String INSERT_RECORD = "INSERT INTO usage_record (id, occurred_at, request_id, tenant_id, key_id, surface, model, stream, "
             + "status, error_code, prompt_tokens, completion_tokens, latency_ms, sai_latency_ms, credential, cache_hit) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 
     private static final String UPSERT_DAILY_POSTGRES = "INSERT INTO usage_daily (usage_day, tenant_id, key_id, model, requests, errors, "
             + "prompt_tokens, completion_tokens, latency_ms, cache_hits) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
