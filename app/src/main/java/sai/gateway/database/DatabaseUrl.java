@@ -25,8 +25,10 @@ public record DatabaseUrl(Engine engine, String jdbcUrl, @Nullable String user, 
     /** The accepted forms, for the configuration report (never the value: it may hold a password). */
     public static final String FORMS = "postgres://user:password@host:5432/database, or a jdbc:postgresql: or jdbc:h2: URL";
 
-    public static DatabaseUrl of(@Nullable String url, @Nullable String user, Optional<Secret> password, Path dataDir) {
+    public static DatabaseUrl of(@Nullable String url, @Nullable String givenUser, Optional<Secret> password, Path dataDir) {
         String value = url == null ? "" : url.strip();
+        // An unset DATABASE_USER arrives as "": it must not override the URL's user.
+        String user = givenUser == null || givenUser.isBlank() ? null : givenUser.strip();
         if (value.isEmpty()) {
             String file = dataDir.toAbsolutePath().normalize().resolve("gateway").toString();
             return new DatabaseUrl(Engine.H2, "jdbc:h2:file:" + file + H2_MODE, user == null ? "sa" : user, password);

@@ -28,7 +28,8 @@ public record TenancyConfiguration(@Nullable String adminKey,
                                    String dataDir,
                                    int usageRetentionDays,
                                    @Nullable String configFile,
-                                   Duration keyRefresh) {
+                                   Duration keyRefresh,
+                                   Pool pool) {
 
     public static final String PREFIX = "tenancy";
 
@@ -36,6 +37,7 @@ public record TenancyConfiguration(@Nullable String adminKey,
         Setting.USAGE_RETENTION_DAYS.require(usageRetentionDays);
         Setting.DATABASE_URL.require(databaseUrl);
         keyRefresh = keyRefresh == null ? Duration.ofSeconds(2) : keyRefresh;
+        pool = pool == null ? new Pool(4, Duration.ofSeconds(3), Duration.ofSeconds(10)) : pool;
         dataDir = dataDir == null || dataDir.isBlank() ? "data" : dataDir.strip();
     }
 
@@ -66,6 +68,15 @@ public record TenancyConfiguration(@Nullable String adminKey,
 
     static boolean isSet(@Nullable String value) {
         return value != null && !value.isBlank();
+    }
+
+    /**
+     * The database pool: {@code connectionTimeout} bounds how long a usage write or key refresh waits for a connection
+     * (they are off the request path, and an unreachable database must fail them fast), {@code startupWait} how long
+     * the gateway waits for the database when it starts.
+     */
+    @ConfigurationProperties("pool")
+    public record Pool(int maximumSize, Duration connectionTimeout, Duration startupWait) {
     }
 
     @Override

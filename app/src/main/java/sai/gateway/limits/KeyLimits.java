@@ -12,6 +12,7 @@ import sai.gateway.error.InvalidRequestException;
 import sai.gateway.observe.ExchangeStats;
 import sai.gateway.observe.GatewayMetrics;
 import sai.gateway.observe.RequestLog;
+import sai.gateway.tenancy.KeyDirectory;
 import sai.gateway.tenancy.KeyGrant;
 import sai.gateway.tenancy.Limits;
 import sai.gateway.usage.UsageTotals;
@@ -51,7 +52,8 @@ public class KeyLimits {
     private final Map<String, BucketConfiguration> configurations = new ConcurrentHashMap<>();
     private volatile Map<String, Long> spentBeforeStart;
 
-    KeyLimits(LimitStore store, StoreOutage outage, GatewayMetrics metrics, UsageTotals totals) {
+    /** @param directory first: the database is opened and checked there, so its problems are reported as configuration lines */
+    KeyLimits(KeyDirectory directory, LimitStore store, StoreOutage outage, GatewayMetrics metrics, UsageTotals totals) {
         this.store = store;
         this.outage = outage;
         this.metrics = metrics;

@@ -1,8 +1,10 @@
 package sai.gateway.tenancy;
 
+import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import jakarta.annotation.PreDestroy;
+import io.micronaut.context.exceptions.ConfigurationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sai.gateway.config.InvalidConfigurationException;
@@ -38,22 +40,29 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public class KeyDirectory {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyDirectory.class);
+    static final int MIN_ADMIN_KEY = 16;
 
-    private final TenantRepository tenants;
-    private final VirtualKeyRepository keys;
+    private final BeanProvider<TenantRepository> tenantRepository;
+    private final BeanProvider<VirtualKeyRepository> keyRepository;
+    private TenantRepository tenants;
+    private VirtualKeyRepository keys;
     private final TenantSecrets secrets;
     private final ScheduledExecutorService refresher;
     private final Set<String> used = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean readFailing = new AtomicBoolean();
     private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), Map.of(), Instant.EPOCH);
 
-    KeyDirectory(TenantRepository tenants, VirtualKeyRepository keys, SettingRepository settings, TenantSecrets secrets,
-                 TenancyConfiguration config) {
-        this.tenants = tenants;
-        this.keys = keys;
+    /** The repositories come through providers: the database is first opened (and migrated) inside the checks below. */
+    KeyDirectory(BeanProvider<TenantRepository> tenants, BeanProvider<VirtualKeyRepository> keys, BeanProvider<SettingRepository> settings,
+                 TenantSecrets secrets, TenancyConfiguration config) {
+        this.tenantRepository = tenants;
+        this.keyRepository = keys;
         this.secrets = secrets;
+        checkAdminKey(config);
         try {
-            checkEncryption(settings);
+            this.tenants = tenantRepository.get();
+            this.keys = keyRepository.get();
+            checkEncryption(settings.get());
             reload();
         } catch (InvalidConfigurationException e) {
             throw e;
@@ -128,6 +137,22 @@ public class KeyDirectory {
                 LOG.warn("[KEYS] the database cannot be read ({}): serving tenants and keys as read at {}; changes made meanwhile apply when it answers",
                         DatabaseFailures.describe(e), snapshot.readAt);
             }
+        }
+    }
+
+    /** Read now, so a missing file or a guessable key stops the start rather than the first admin request. */
+    private static void checkAdminKey(TenancyConfiguration config) {
+        Secret admin;
+        try {
+            admin = config.admin().orElseThrow(() -> invalid("GATEWAY_ADMIN_KEY is empty"));
+        } catch (ConfigurationException e) {
+            throw e instanceof InvalidConfigurationException i ? i : invalid(e.getMessage());
+        }
+        if (admin.length() < MIN_ADMIN_KEY) {
+            throw invalid("GATEWAY_ADMIN_KEY must be at least " + MIN_ADMIN_KEY + " characters (e.g. openssl rand -hex 32)");
+        }
+        if (KeyMaterial.looksVirtual(admin.reveal())) {
+            throw invalid("GATEWAY_ADMIN_KEY must not start with " + KeyMaterial.PREFIX + ", which virtual keys use");
         }
     }
 

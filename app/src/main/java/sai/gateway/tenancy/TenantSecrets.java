@@ -2,10 +2,13 @@ package sai.gateway.tenancy;
 
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
+import sai.gateway.config.InvalidConfigurationException;
+import sai.gateway.config.Setting;
 import sai.gateway.database.TenancyConfiguration;
 import sai.gateway.database.TenancyEnabled;
 import sai.gateway.secrets.Secret;
 
+import java.util.List;
 import java.util.Optional;
 
 /** The cipher for tenants' SAI keys, when {@code GATEWAY_ENCRYPTION_KEY} is set; the setting's problems are the operator's to fix. */
@@ -20,7 +23,11 @@ public class TenantSecrets {
     private final Optional<TenantKeyCipher> cipher;
 
     TenantSecrets(TenancyConfiguration config) {
-        this.cipher = config.encryption().map(TenantKeyCipher::of);
+        try {
+            this.cipher = config.encryption().map(TenantKeyCipher::of);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(List.of(Setting.PREFIX + e.getMessage()));
+        }
     }
 
     public Optional<TenantKeyCipher> cipher() {

@@ -35,7 +35,10 @@ class SettingTest {
 
     /** Secrets and free text, checked where they are read (sai.gateway.secrets, ToolPrompt) or valid as any text. */
     private static final Set<String> CHECKED_ELSEWHERE = Set.of("SAI_KEY", "SAI_KEY_FILE", "SAI_COOKIE", "SAI_COOKIE_FILE",
-            "GATEWAY_API_KEYS", "GATEWAY_API_KEYS_FILE", "SAI_SECRET_ID", "SAI_TOOL_PROMPT_FILE", "OTEL_SERVICE_NAME");
+            "GATEWAY_API_KEYS", "GATEWAY_API_KEYS_FILE", "SAI_SECRET_ID", "SAI_TOOL_PROMPT_FILE", "OTEL_SERVICE_NAME",
+            // Tenancy's secrets and files: checked by tenancy.KeyDirectory (and the config file's applier) at startup.
+            "GATEWAY_ADMIN_KEY", "GATEWAY_ADMIN_KEY_FILE", "GATEWAY_ENCRYPTION_KEY", "GATEWAY_ENCRYPTION_KEY_FILE", "DATABASE_USER",
+            "DATABASE_PASSWORD", "DATABASE_PASSWORD_FILE", "GATEWAY_CONFIG_FILE");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)[:}]");
 
     @Test

@@ -1,0 +1,61 @@
+package sai.gateway.database;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.micronaut.context.annotation.Bean;
+import org.flywaydb.core.Flyway;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+
+/**
+ * The tenancy database's pool (Hikari), created only when tenancy is on. Not Micronaut's own {@code datasources.*}
+ * pool: that one is created eagerly whenever it is configured, so an operator who never set GATEWAY_ADMIN_KEY would
+ * get an H2 file and a migration anyway. application.yml turns it off ({@code datasources.default.enabled: false})
+ * and keeps {@code datasources.default} for Micronaut Data's dialect; this bean is the {@code default} data source
+ * Micronaut Data uses, migrated by Flyway before anything reads it. Operators write {@code DATABASE_URL} the way their platform gives it
+ * ({@link DatabaseUrl}); the password can come from a file.
+ */
+@Factory
+@Requires(condition = TenancyEnabled.class)
+class TenancyDataSourceFactory {
+
+    @Singleton
+    @Named("default")
+    @Bean(preDestroy = "close")
+    HikariDataSource dataSource(TenancyConfiguration config) {
+        DatabaseUrl url = DatabaseUrl.of(config.databaseUrl(), config.databaseUser(), config.password(), config.dataDirectory());
+        if (url.engine() == DatabaseUrl.Engine.H2 && url.jdbcUrl().startsWith("jdbc:h2:file:")) {
+            try {
+                Files.createDirectories(config.dataDirectory());
+            } catch (IOException e) {
+                throw new UncheckedIOException("DATA_DIR cannot be created: " + config.dataDirectory(), e);
+            }
+        }
+        HikariConfig pool = new HikariConfig();
+        pool.setPoolName("tenancy");
+        pool.setJdbcUrl(url.jdbcUrl());
+        pool.setDriverClassName(url.engine() == DatabaseUrl.Engine.H2 ? "org.h2.Driver" : "org.postgresql.Driver");
+        pool.setUsername(url.user());
+        pool.setPassword(url.password().map(s -> s.reveal()).orElse(""));
+        pool.setMaximumPoolSize(config.pool().maximumSize());
+        pool.setMinimumIdle(1);
+        pool.setConnectionTimeout(config.pool().connectionTimeout().toMillis());
+        pool.setValidationTimeout(Math.min(config.pool().connectionTimeout().toMillis(), 2000));
+        pool.setInitializationFailTimeout(config.pool().startupWait().toMillis());
+        HikariDataSource dataSource = new HikariDataSource(pool);
+        try {
+            // The same migrations for both engines; every replica runs them, Flyway's lock table lets one at a time.
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        return dataSource;
+    }
+}
