@@ -12,6 +12,8 @@ import io.micronaut.web.router.RouteAttributes;
 import io.micronaut.web.router.RouteInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sai.gateway.auth.AdminRoutes;
+import sai.gateway.auth.GatewayAccessFilter;
 import sai.gateway.database.TenancyConfiguration;
 import sai.gateway.database.TenancyEnabled;
 import sai.gateway.error.AccessDeniedException;
@@ -20,7 +22,6 @@ import sai.gateway.observe.RequestIds;
 import sai.gateway.observe.RequestLog;
 import sai.gateway.secrets.Secret;
 
-import java.util.Locale;
 
 /**
  * The admin API answers only {@code Authorization: Bearer <GATEWAY_ADMIN_KEY>}: no virtual key, no gateway access
@@ -34,10 +35,9 @@ import java.util.Locale;
 public class AdminAccessFilter implements Ordered {
 
     /** Set on a request the admin key admitted, for filters after this one (the gateway's access filter need not check it again). */
-    public static final String ADMITTED = "sai.gateway.admin-admitted";
+    public static final String ADMITTED = AdminRoutes.ADMITTED;
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminAccessFilter.class);
-    private static final String BEARER = "Bearer ";
     private static final String PACKAGE = AdminAccessFilter.class.getPackageName();
 
     @Nullable
@@ -56,7 +56,7 @@ public class AdminAccessFilter implements Ordered {
         if (!isAdmin(request)) {
             return null;
         }
-        String token = bearerToken(request.getHeaders().get(HttpHeaders.AUTHORIZATION));
+        String token = GatewayAccessFilter.bearerToken(request.getHeaders().get(HttpHeaders.AUTHORIZATION));
         if (adminKey != null && adminKey.matches(token)) {
             request.setAttribute(ADMITTED, Boolean.TRUE);
             return null;
@@ -70,7 +70,7 @@ public class AdminAccessFilter implements Ordered {
 
     /** Whether the admin key admitted this request. */
     public static boolean admitted(HttpRequest<?> request) {
-        return request.getAttribute(ADMITTED, Boolean.class).orElse(false);
+        return AdminRoutes.admitted(request);
     }
 
     static boolean isAdmin(HttpRequest<?> request) {
@@ -79,22 +79,8 @@ public class AdminAccessFilter implements Ordered {
         return routed || isAdminPath(request.getPath());
     }
 
-    /** {@code /admin} and below, however many slashes and in whatever case: closing too much costs nothing here. */
     static boolean isAdminPath(@Nullable String path) {
-        if (path == null) {
-            return false;
-        }
-        String collapsed = path.replaceAll("/{2,}", "/").toLowerCase(Locale.ROOT);
-        return collapsed.equals("/admin") || collapsed.startsWith("/admin/") || collapsed.startsWith("/admin;");
-    }
-
-    @Nullable
-    static String bearerToken(@Nullable String header) {
-        if (header == null || header.length() <= BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return null;
-        }
-        String token = header.substring(BEARER.length()).strip();
-        return token.isEmpty() ? null : token;
+        return AdminRoutes.isAdminPath(path);
     }
 
     /** Before the gateway's access filter (HIGHEST_PRECEDENCE + 100), after the request id is assigned. */

@@ -59,7 +59,7 @@ public class GatewayAccessFilter implements Ordered {
     public HttpResponse<?> check(HttpRequest<?> request) {
         List<Secret> keys = credentials.gatewayApiKeys(); // per request: rotated keys apply at once
         // With virtual keys on, the API always needs a key: an operator who hands out keys means them to be required.
-        if ((keys.isEmpty() && virtualKeys == null) || isPublic(request.getPath()) || isAdmin(request.getPath())) {
+        if ((keys.isEmpty() && virtualKeys == null) || isPublic(request.getPath()) || AdminRoutes.isAdminPath(request.getPath()) || AdminRoutes.admitted(request)) {
             return null;
         }
         String bearer = bearerToken(request.getHeaders().get(HttpHeaders.AUTHORIZATION));
@@ -107,11 +107,6 @@ public class GatewayAccessFilter implements Ordered {
         return null;
     }
 
-    /** The admin API has its own filter, which accepts the admin key only. */
-    static boolean isAdmin(String path) {
-        return !path.contains("/.") && (path.equals("/admin") || path.startsWith("/admin/"));
-    }
-
     /** A dot segment never makes a path public: {@code /health/../v1/models} must not count as health, whatever a router makes of it. */
     static boolean isPublic(String path) {
         if (path.contains("/.")) {
@@ -131,7 +126,7 @@ public class GatewayAccessFilter implements Ordered {
     }
 
     @Nullable
-    static String bearerToken(@Nullable String header) {
+    public static String bearerToken(@Nullable String header) {
         if (header == null || header.length() <= BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return null;
         }

@@ -20,7 +20,7 @@ public record DatabaseUrl(Engine engine, String jdbcUrl, @Nullable String user, 
 
     public enum Engine { H2, POSTGRES }
 
-    static final String H2_MODE = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+    public static final String H2_MODE = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
 
     /** The accepted forms, for the configuration report (never the value: it may hold a password). */
     public static final String FORMS = "postgres://user:password@host:5432/database, or a jdbc:postgresql: or jdbc:h2: URL";

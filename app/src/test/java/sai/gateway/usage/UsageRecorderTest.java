@@ -294,7 +294,7 @@ class UsageRecorderTest {
     static Map<String, List<Long>> dailyRows(TestDatabase db) throws SQLException {
         Map<String, List<Long>> rows = new TreeMap<>();
         try (Connection c = db.direct().getConnection(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT day, tenant_id, key_id, model, requests, errors, prompt_tokens, completion_tokens, "
+             ResultSet r = s.executeQuery("SELECT usage_day, tenant_id, key_id, model, requests, errors, prompt_tokens, completion_tokens, "
                      + "latency_ms, cache_hits FROM usage_daily")) {
             while (r.next()) {
                 rows.put(r.getObject(1, LocalDate.class) + "|" + r.getString(2) + "|" + r.getString(3) + "|" + r.getString(4),
