@@ -530,7 +530,7 @@ final class ConfigFileParser {
         int best = 3;
         for (String candidate : known) {
             int distance = distance(field.toLowerCase(Locale.ROOT).replace('-', '_'), candidate);
-            if (distance < best || (distance == 0)) {
+            if (distance < best) {
                 best = distance;
                 nearest = candidate;
             }

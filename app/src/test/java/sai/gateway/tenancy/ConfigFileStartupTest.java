@@ -70,6 +70,18 @@ class ConfigFileStartupTest {
     }
 
     @Test
+    void aTenantsSaiKeyNeedsTheEncryptionKeyAndTheLineSaysWhereItWasDeclared() throws IOException {
+        Files.writeString(dir.resolve("team.sai"), "team-SAI-key\n");
+        Path file = Files.writeString(dir.resolve("gateway.yml"), "tenants:\n  - name: team\n    sai_api_key_file: team.sai\n");
+
+        Throwable failure = catchThrowable(() -> ApplicationContext.run(tenancyOn(file)).close());
+
+        assertThat(InvalidConfigurationException.in(failure).lines()).containsExactly("Configuration error: GATEWAY_CONFIG_FILE tenants[0].sai_api_key_file: "
+                + "A tenant's SAI key is stored encrypted: set GATEWAY_ENCRYPTION_KEY (32 random bytes in base64) and restart the gateway (line 3)");
+        assertThat(failure.getMessage()).doesNotContain("team-SAI-key");
+    }
+
+    @Test
     void aMissingFileStopsTheGatewayNamingThePath() {
         Path missing = dir.resolve("not-mounted.yml");
 
