@@ -8,10 +8,13 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import sai.gateway.config.InvalidConfigurationException;
+import sai.gateway.config.Setting;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.List;
 
 /**
  * The tenancy database's pool (Hikari), created only when tenancy is on. Not Micronaut's own {@code datasources.*}
@@ -30,6 +33,10 @@ class TenancyDataSourceFactory {
     @Bean(preDestroy = "close")
     HikariDataSource dataSource(TenancyConfiguration config) {
         DatabaseUrl url = DatabaseUrl.of(config.databaseUrl(), config.databaseUser(), config.password(), config.dataDirectory());
+        if (url.engine() == DatabaseUrl.Engine.H2 && !embeddedDatabaseIncluded()) {
+            throw new InvalidConfigurationException(List.of(Setting.PREFIX + "DATABASE_URL must be set: this build has no embedded database; "
+                    + "point it at PostgreSQL (on Lambda, through RDS Proxy)"));
+        }
         if (url.engine() == DatabaseUrl.Engine.H2 && url.jdbcUrl().startsWith("jdbc:h2:file:")) {
             try {
                 Files.createDirectories(config.dataDirectory());
@@ -57,5 +64,15 @@ class TenancyDataSourceFactory {
             throw e;
         }
         return dataSource;
+    }
+
+    /** The Lambda jar leaves H2 out: a function's disk is gone with its instance, and every instance would have its own. */
+    private static boolean embeddedDatabaseIncluded() {
+        try {
+            Class.forName("org.h2.Driver", false, TenancyDataSourceFactory.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 }

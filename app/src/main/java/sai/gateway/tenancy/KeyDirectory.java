@@ -69,6 +69,10 @@ public class KeyDirectory {
         } catch (TenantKeyCipher.WrongKeyException e) {
             throw invalid(e.getMessage());
         } catch (RuntimeException e) {
+            InvalidConfigurationException found = InvalidConfigurationException.in(e);
+            if (found != null) {
+                throw found;
+            }
             throw invalid("DATABASE_URL: the database cannot be used (" + DatabaseFailures.describe(e) + ")");
         }
         long millis = config.keyRefresh().toMillis();
