@@ -2,15 +2,16 @@ package sai.gateway.database;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.micronaut.context.annotation.Bean;
 import org.flywaydb.core.Flyway;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import sai.gateway.config.InvalidConfigurationException;
 import sai.gateway.config.Setting;
 
+import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,12 +27,13 @@ import java.util.List;
  */
 @Factory
 @Requires(condition = TenancyEnabled.class)
-class TenancyDataSourceFactory {
+class TenancyDataSourceFactory implements AutoCloseable {
+
+    private volatile HikariDataSource opened;
 
     @Singleton
     @Named("default")
-    @Bean(preDestroy = "close")
-    HikariDataSource dataSource(TenancyConfiguration config) {
+    DataSource dataSource(TenancyConfiguration config) {
         DatabaseUrl url = DatabaseUrl.of(config.databaseUrl(), config.databaseUser(), config.password(), config.dataDirectory());
         if (url.engine() == DatabaseUrl.Engine.H2 && !embeddedDatabaseIncluded()) {
             throw new InvalidConfigurationException(List.of(Setting.PREFIX + "DATABASE_URL must be set: this build has no embedded database; "
@@ -55,6 +57,8 @@ class TenancyDataSourceFactory {
         pool.setConnectionTimeout(config.pool().connectionTimeout().toMillis());
         pool.setValidationTimeout(Math.min(config.pool().connectionTimeout().toMillis(), 2000));
         pool.setInitializationFailTimeout(config.pool().startupWait().toMillis());
+        // SnapStart (CRaC) suspends the pool before the snapshot and resumes it after a restore.
+        pool.setAllowPoolSuspension(true);
         HikariDataSource dataSource = new HikariDataSource(pool);
         try {
             // The same migrations for both engines; every replica runs them, Flyway's lock table lets one at a time.
@@ -63,7 +67,21 @@ class TenancyDataSourceFactory {
             dataSource.close();
             throw e;
         }
+        opened = dataSource;
         return dataSource;
+    }
+
+    /**
+     * Closed here, after the beans that use it, not as the bean's own pre-destroy: Micronaut Data replaces the bean
+     * with a proxy, which is no pool to close.
+     */
+    @PreDestroy
+    @Override
+    public void close() {
+        HikariDataSource dataSource = opened;
+        if (dataSource != null) {
+            dataSource.close();
+        }
     }
 
     /** The Lambda jar leaves H2 out: a function's disk is gone with its instance, and every instance would have its own. */

@@ -29,7 +29,12 @@ class ConfigFileParserTest {
 
     @Test
     void theDocumentedExampleReadsAsWritten() throws URISyntaxException {
-        ConfigFile file = parser.parse(Path.of(ConfigFileParserTest.class.getResource("/config-file/example.yml").toURI()));
+        // Copied out: on the Lambda module's run the resource is inside the test jar, which has no file path.
+        Path example = java.nio.file.Files.createTempFile("example", ".yml");
+        try (java.io.InputStream in = ConfigFileParserTest.class.getResourceAsStream("/config-file/example.yml")) {
+            java.nio.file.Files.copy(in, example, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        ConfigFile file = parser.parse(example);
 
         assertThat(file.tenants()).hasSize(2);
         ConfigFile.DeclaredTenant ds = file.tenants().get(0);
