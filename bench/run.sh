@@ -47,7 +47,7 @@ die() { log "ERROR: $*"; exit 1; }
 [[ $WARMUP =~ ^[0-9]+$ ]] || die "WARMUP must be a number of seconds"
 for c in $CONCURRENCY $WARMUP_CONCURRENCY; do [[ $c =~ ^[0-9]+$ && $c -gt 0 ]] || die "bad concurrency: $c"; done
 [[ $SKIP_PORTKEY == 1 ]] && CONTENDERS=$(tr ' ' '\n' <<<"$CONTENDERS" | grep -vx portkey | xargs)
-for k in $CONTENDERS; do [[ $k =~ ^(direct|nginx|portkey|gateway)$ ]] || die "unknown contender: $k"; done
+for k in $CONTENDERS; do [[ $k =~ ^(direct|nginx|portkey|gateway|keys)$ ]] || die "unknown contender: $k"; done
 for m in $MODES; do [[ $m =~ ^(plain|stream)$ ]] || die "unknown mode: $m"; done
 has() { [[ " $CONTENDERS " == *" $1 "* ]]; }
 
@@ -101,7 +101,7 @@ NGINX_BIN=$(command -v nginx || echo /usr/sbin/nginx)
 
 # ---------------------------------------------------------------- temp dir, teardown
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/sai-bench.XXXXXX")
-NGINX_PID="" PORTKEY_PID="" GATEWAY_PID="" SAMPLER_PID="" WRK_PID=""
+NGINX_PID="" PORTKEY_PID="" GATEWAY_PID="" SAMPLER_PID="" WRK_PID="" KEYS_PID="" KEYS_KEY=""
 
 stop_pid() { # pid [signal]: signal one process we started, wait up to 10 s, then kill it
     local pid=$1 sig=${2:-TERM} i
@@ -119,6 +119,7 @@ cleanup() {
     stop_pid "$WRK_PID"
     stop_pid "$SAMPLER_PID"
     stop_pid "$GATEWAY_PID"
+    stop_pid "$KEYS_PID"
     stop_pid "$PORTKEY_PID"
     stop_pid "$NGINX_PID" QUIT
     if [[ $KEEP_TMP == 1 ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
@@ -141,7 +142,7 @@ fi
 cp "$JAR" "$TMP/gateway.jar"   # a rebuild during the run must not change what runs
 
 # ---------------------------------------------------------------- ports (loopback, checked free)
-read -r STUB_PORT HOP_PORT PORTKEY_PORT GATEWAY_PORT < <(python3 - <<'EOF'
+read -r STUB_PORT HOP_PORT PORTKEY_PORT GATEWAY_PORT KEYS_PORT < <(python3 - <<'EOF'
 import random, socket
 ports = []
 candidates = list(range(20000, 32000))   # below Linux's ephemeral range (32768-60999)
@@ -155,13 +156,13 @@ for p in candidates:
         pass
     finally:
         s.close()
-    if len(ports) == 4:
+    if len(ports) == 5:
         break
 print(*ports)
 EOF
 )
 [[ -n ${GATEWAY_PORT:-} ]] || die "could not find free loopback ports"
-log "ports on 127.0.0.1: stub $STUB_PORT, nginx hop $HOP_PORT, Portkey $PORTKEY_PORT, gateway $GATEWAY_PORT"
+log "ports on 127.0.0.1: stub $STUB_PORT, nginx hop $HOP_PORT, Portkey $PORTKEY_PORT, gateway $GATEWAY_PORT, gateway with keys $KEYS_PORT"
 
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
@@ -180,6 +181,17 @@ if has gateway; then
         SAI_KEY=bench-key PORT="$GATEWAY_PORT" MICRONAUT_SERVER_HOST=127.0.0.1 LOG_DIR="$TMP/gateway-logs" \
         java $GATEWAY_JAVA_OPTS -jar "$TMP/gateway.jar" >"$TMP/gateway.out" 2>&1) &
     GATEWAY_PID=$!
+fi
+# The same jar with virtual keys and usage records on (the embedded database under DATA_DIR), called with a virtual
+# key: what tenancy costs per request, beside the gateway without it in the same run.
+KEYS_ADMIN=bench-admin-key-0123456789abcdef
+if has keys; then
+    mkdir -p "$TMP/keys-logs" "$TMP/keys-data"
+    (cd "$TMP" && exec "${CLEAN_ENV[@]}" SAI_URL="http://127.0.0.1:$STUB_PORT" SAI_TEMPLATE_ID=bench \
+        SAI_KEY=bench-key PORT="$KEYS_PORT" MICRONAUT_SERVER_HOST=127.0.0.1 LOG_DIR="$TMP/keys-logs" \
+        GATEWAY_ADMIN_KEY="$KEYS_ADMIN" DATA_DIR="$TMP/keys-data" \
+        java $GATEWAY_JAVA_OPTS -jar "$TMP/gateway.jar" >"$TMP/keys.out" 2>&1) &
+    KEYS_PID=$!
 fi
 if has portkey; then
     (cd "$TMP" && exec "${CLEAN_ENV[@]}" NODE_ENV=production \
@@ -205,6 +217,17 @@ if has portkey; then wait_http portkey "$PORTKEY_PID" "http://127.0.0.1:$PORTKEY
 if has gateway; then
     wait_http gateway "$GATEWAY_PID" "http://127.0.0.1:$GATEWAY_PORT/health"
     log "gateway up after $(($(date +%s%3N) - START_MS)) ms (pid $GATEWAY_PID)"
+fi
+if has keys; then
+    wait_http keys "$KEYS_PID" "http://127.0.0.1:$KEYS_PORT/health"
+    # A tenant and a key with limits far above the load, so every limit and budget is checked and none refuses.
+    tenant=$(curl -s "http://127.0.0.1:$KEYS_PORT/admin/tenants" -H "Authorization: Bearer $KEYS_ADMIN" -H 'Content-Type: application/json' \
+        -d '{"name":"bench","requests_per_minute":100000000,"tokens_per_minute":100000000000,"tokens_per_day":100000000000000,"tokens_per_month":100000000000000}' \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])') || die "could not create the bench tenant"
+    KEYS_KEY=$(curl -s "http://127.0.0.1:$KEYS_PORT/admin/keys" -H "Authorization: Bearer $KEYS_ADMIN" -H 'Content-Type: application/json' \
+        -d "{\"tenant_id\":\"$tenant\",\"name\":\"bench\",\"requests_per_minute\":100000000,\"tokens_per_day\":100000000000000}" \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])') || die "could not create the bench key"
+    log "gateway with keys up (pid $KEYS_PID): tenant $tenant, a virtual key with every limit set"
 fi
 
 # contender mode -> URL, body file, expected content, extra headers (sets T_URL T_BODY T_EXPECT T_HEADERS)
@@ -234,14 +257,18 @@ target() {
     gateway)
         T_URL=http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions
         ;;
+    keys)
+        T_URL=http://127.0.0.1:$KEYS_PORT/v1/chat/completions
+        T_HEADERS=("Authorization: Bearer $KEYS_KEY")
+        ;;
     esac
-    if [[ $k == portkey || $k == gateway ]]; then
+    if [[ $k == portkey || $k == gateway || $k == keys ]]; then
         if [[ $m == stream ]]; then T_BODY=$TMP/chat-stream.json; else T_BODY=$TMP/chat.json; fi
     fi
 }
 
 pid_of() {
-    case $1 in gateway) echo "$GATEWAY_PID" ;; portkey) echo "$PORTKEY_PID" ;; *) echo "" ;; esac
+    case $1 in gateway) echo "$GATEWAY_PID" ;; keys) echo "$KEYS_PID" ;; portkey) echo "$PORTKEY_PID" ;; *) echo "" ;; esac
 }
 
 # One request per contender and mode before any load: shows a broken setup at once.
@@ -391,6 +418,13 @@ fi
             sai_handler.log "$(cat "$TMP"/gateway-logs/sai_handler.log* 2>/dev/null | wc -l)" \
             "$(cat "$TMP"/gateway-logs/sai_handler.log* 2>/dev/null | grep -c ' WARN ' || true)" \
             "$(cat "$TMP"/gateway-logs/sai_handler.log* 2>/dev/null | grep -c ' ERROR ' || true)"
+    fi
+    if has keys; then
+        printf 'note\tgateway with keys: RSS at the end %s MB; the bench key'"'"'s /v1/me at the end: %s\n' "$(rss_now "$KEYS_PID")" \
+            "$(curl -s --max-time 5 "http://127.0.0.1:$KEYS_PORT/v1/me" -H "Authorization: Bearer $KEYS_KEY" | python3 -c \
+              'import json,sys; d=json.load(sys.stdin); print("; ".join(f"{r[\"limit\"]} used {r[\"used\"]}" for r in d["key"]["remaining"]))' 2>/dev/null)"
+        printf 'note\tgateway with keys: %s\n' "$(curl -s --max-time 10 "http://127.0.0.1:$KEYS_PORT/admin/usage?group_by=key" -H "Authorization: Bearer $KEYS_ADMIN" \
+            | python3 -c 'import json,sys; d=json.load(sys.stdin)["data"]; print("usage records written: " + ", ".join(f"{r[\"requests\"]} requests, {r[\"prompt_tokens\"]} + {r[\"completion_tokens\"]} tokens" for r in d))' 2>/dev/null || echo "no /admin/usage")"
     fi
     if has portkey; then
         printf 'note\tPortkey RSS at the end: %s MB; its log has %s error lines\n' "$(rss_now "$PORTKEY_PID")" \

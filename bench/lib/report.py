@@ -11,7 +11,7 @@ import csv
 import sys
 
 CONTENDERS = [("direct", "direct"), ("nginx", "nginx one hop"), ("portkey", "Portkey"),
-              ("gateway", "SAI Gateway")]
+              ("gateway", "SAI Gateway"), ("keys", "SAI Gateway, virtual keys + usage records")]
 MODES = [("plain", "Non-streaming"), ("stream", 'Streaming (`"stream": true`)')]
 RSS_LIMIT_MB = 256
 

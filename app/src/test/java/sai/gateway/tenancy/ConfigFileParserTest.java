@@ -5,7 +5,6 @@ import org.junit.jupiter.api.io.TempDir;
 import sai.gateway.config.InvalidConfigurationException;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -28,7 +27,7 @@ class ConfigFileParserTest {
             "EMPTY", " ")::get);
 
     @Test
-    void theDocumentedExampleReadsAsWritten() throws URISyntaxException {
+    void theDocumentedExampleReadsAsWritten() throws java.io.IOException {
         // Copied out: on the Lambda module's run the resource is inside the test jar, which has no file path.
         Path example = java.nio.file.Files.createTempFile("example", ".yml");
         try (java.io.InputStream in = ConfigFileParserTest.class.getResourceAsStream("/config-file/example.yml")) {
