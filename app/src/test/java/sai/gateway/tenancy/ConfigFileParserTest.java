@@ -28,12 +28,14 @@ class ConfigFileParserTest {
 
     @Test
     void theDocumentedExampleReadsAsWritten() throws java.io.IOException {
-        // Copied out: on the Lambda module's run the resource is inside the test jar, which has no file path.
-        Path example = java.nio.file.Files.createTempFile("example", ".yml");
-        try (java.io.InputStream in = ConfigFileParserTest.class.getResourceAsStream("/config-file/example.yml")) {
-            java.nio.file.Files.copy(in, example, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        // Copied out with the files it names: on the Lambda module's run the resources are inside the test jar, which has no file path.
+        Path dir = java.nio.file.Files.createTempDirectory("config-file");
+        for (String name : List.of("example.yml", "ds-sai.key", "ci-bot.key")) {
+            try (java.io.InputStream in = ConfigFileParserTest.class.getResourceAsStream("/config-file/" + name)) {
+                java.nio.file.Files.copy(in, dir.resolve(name));
+            }
         }
-        ConfigFile file = parser.parse(example);
+        ConfigFile file = parser.parse(dir.resolve("example.yml"));
 
         assertThat(file.tenants()).hasSize(2);
         ConfigFile.DeclaredTenant ds = file.tenants().get(0);
