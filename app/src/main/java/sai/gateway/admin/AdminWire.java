@@ -114,11 +114,11 @@ public final class AdminWire {
     @Serdeable
     @Schema(name = "UsageList")
     public record UsageList(String object,
-                            @Schema(description = "Unix seconds: the UTC midnight the totals start at (a day the range touches counts whole).")
+                            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Unix seconds: the UTC midnight the totals start at (a day the range touches counts whole).")
                             long from,
-                            @Schema(description = "Unix seconds: the UTC midnight the totals end at, exclusive.")
+                            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Unix seconds: the UTC midnight the totals end at, exclusive.")
                             long to,
-                            @Schema(description = "The groups, in the order rows are sorted by: day, tenant, key, model.")
+                            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "The groups, in the order rows are sorted by: day, tenant, key, model.")
                             @JsonProperty("group_by") List<String> groupBy,
                             List<UsageRow> data) {
 
@@ -139,12 +139,12 @@ public final class AdminWire {
                            @JsonProperty("key_id") @Nullable String keyId,
                            @Nullable String model,
                            long requests,
-                           @Schema(description = "Requests answered with an error status.") long errors,
+                           @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Requests answered with an error status.") long errors,
                            @JsonProperty("prompt_tokens") long promptTokens,
                            @JsonProperty("completion_tokens") long completionTokens,
                            @JsonProperty("total_tokens") long totalTokens,
                            @JsonProperty("cache_hits") long cacheHits,
-                           @Schema(description = "Mean time to the answer, rounded to the millisecond.")
+                           @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Mean time to the answer, rounded to the millisecond.")
                            @JsonProperty("avg_latency_ms") long avgLatencyMs) {
 
         /** The grouped columns, by group name, as the JSON and the CSV name them. */

@@ -42,6 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 abstract class AdminApiContract extends SaiFakeTest {
 
     static final String ADMIN_KEY = "adm-" + UUID.randomUUID();
+    /** A gateway access key (GATEWAY_API_KEYS): requests with it have no tenant. */
+    static final String STATIC_KEY = "static-" + UUID.randomUUID();
     static final String ENCRYPTION_KEY = Base64.getEncoder().encodeToString(UUID.randomUUID().toString().substring(0, 32).getBytes());
     static final YAMLMapper YAML = new YAMLMapper();
 
@@ -60,6 +62,7 @@ abstract class AdminApiContract extends SaiFakeTest {
         properties.put("tenancy.database-url", databaseUrl());
         // The usage writer's spool: a temporary directory, not ./data in the working tree.
         properties.put("tenancy.data-dir", temporaryDirectory());
+        properties.put("secrets.gateway-api-keys", STATIC_KEY);
         return properties;
     }
 
@@ -561,6 +564,31 @@ abstract class AdminApiContract extends SaiFakeTest {
         }
         assertThat(read.get(1).subList(0, 8)).containsExactly(LocalDate.now(ZoneOffset.UTC).toString(), tenant, key.path("id").asText(),
                 "sai-model", "2", "0", "6", "8");
+    }
+
+    /** A gateway access key's requests have no tenant or key: the group "", not a missing field. */
+    @Test
+    void requestsWithoutATenantAreTheEmptyGroupAndTheFieldIsStillThere() {
+        stubAnswer("ok", 2, 2, "claude-sonnet-4-5-20250929");
+        assertThat(postJson("/v1/chat/completions", "{\"model\":\"claude-sonnet-4-5-20250929\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"hi\"}]}", "Authorization", "Bearer " + STATIC_KEY).statusCode()).isEqualTo(200);
+        assertThat(recorder.flush(Duration.ofSeconds(5))).isTrue();
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        JsonNode keyless = null;
+        while (keyless == null && System.nanoTime() < deadline) {
+            for (JsonNode row : list("/admin/usage?group_by=tenant,key&model=claude-sonnet-4-5-20250929").path("data")) {
+                if (row.path("tenant_id").isTextual() && row.path("tenant_id").asText().isEmpty()) {
+                    keyless = row;
+                }
+            }
+            assertThat(recorder.flush(Duration.ofSeconds(5))).isTrue();
+        }
+
+        assertThat(keyless).as("a row with tenant_id \"\"").isNotNull();
+        assertThat(keyless.path("key_id").isTextual()).isTrue();
+        assertThat(keyless.path("key_id").asText()).isEmpty();
+        assertThat(keyless.path("requests").asLong()).isPositive();
     }
 
     @Test
