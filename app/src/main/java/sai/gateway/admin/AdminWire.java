@@ -8,10 +8,12 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import sai.gateway.tenancy.IssuedKey;
 import sai.gateway.tenancy.TenantRow;
 import sai.gateway.tenancy.VirtualKeyRow;
+import sai.gateway.usage.UsageGroup;
 
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The admin API's JSON, snake_case and with times in unix seconds as OpenAI writes them. A tenant's own SAI key is
@@ -105,6 +107,73 @@ public final class AdminWire {
 
         static KeyList of(List<KeyObject> data, long total, int limit, int offset) {
             return new KeyList("list", data, total, limit, offset, offset + (long) data.size() < total);
+        }
+    }
+
+    /** The answer of GET /admin/usage: the totals of the UTC days from {@code from} to {@code to}, one row per group. */
+    @Serdeable
+    @Schema(name = "UsageList")
+    public record UsageList(String object,
+                            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Unix seconds: the UTC midnight the totals start at (a day the range touches counts whole).")
+                            long from,
+                            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Unix seconds: the UTC midnight the totals end at, exclusive.")
+                            long to,
+                            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "The groups, in the order rows are sorted by: day, tenant, key, model.")
+                            @JsonProperty("group_by") List<String> groupBy,
+                            List<UsageRow> data) {
+
+        static UsageList of(UsageQuery query, List<UsageRow> data) {
+            return new UsageList("list", query.from().getEpochSecond(), query.to().getEpochSecond(), query.groupBy(), data);
+        }
+    }
+
+    /**
+     * One group's totals. A grouped field is always there and an ungrouped one never: requests without a tenant or
+     * key (the admin key's, or tenancy off on the route) are the group {@code ""}, never null.
+     */
+    @Serdeable
+    @Schema(name = "UsageRow", description = "day, tenant_id, key_id and model are present only when grouped by; \"\" is the group "
+            + "of requests without a tenant or key.")
+    public record UsageRow(@Schema(description = "YYYY-MM-DD, UTC.") @Nullable String day,
+                           @JsonProperty("tenant_id") @Nullable String tenantId,
+                           @JsonProperty("key_id") @Nullable String keyId,
+                           @Nullable String model,
+                           long requests,
+                           @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Requests answered with an error status.") long errors,
+                           @JsonProperty("prompt_tokens") long promptTokens,
+                           @JsonProperty("completion_tokens") long completionTokens,
+                           @JsonProperty("total_tokens") long totalTokens,
+                           @JsonProperty("cache_hits") long cacheHits,
+                           @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Mean time to the answer, rounded to the millisecond.")
+                           @JsonProperty("avg_latency_ms") long avgLatencyMs) {
+
+        /** The grouped columns, by group name, as the JSON and the CSV name them. */
+        static final Map<String, String> GROUP_COLUMNS = Map.of("day", "day", "tenant", "tenant_id", "key", "key_id",
+                "model", "model");
+        static final List<String> NUMBER_COLUMNS = List.of("requests", "errors", "prompt_tokens", "completion_tokens", "total_tokens",
+                "cache_hits", "avg_latency_ms");
+
+        static UsageRow of(UsageGroup group) {
+            long average = group.requests() == 0 ? 0 : Math.round((double) group.latencyMs() / group.requests());
+            return new UsageRow(group.day() == null ? null : group.day().toString(), group.tenantId(), group.keyId(), group.model(),
+                    group.requests(), group.errors(), group.promptTokens(), group.completionTokens(),
+                    group.promptTokens() + group.completionTokens(), group.cacheHits(), average);
+        }
+
+        /** The value of a grouped column ({@code ""} when the group has none). */
+        String group(String name) {
+            String value = switch (name) {
+                case "day" -> day;
+                case "tenant" -> tenantId;
+                case "key" -> keyId;
+                case "model" -> model;
+                default -> throw new IllegalArgumentException(name);
+            };
+            return value == null ? "" : value;
+        }
+
+        long[] numbers() {
+            return new long[]{requests, errors, promptTokens, completionTokens, totalTokens, cacheHits, avgLatencyMs};
         }
     }
 

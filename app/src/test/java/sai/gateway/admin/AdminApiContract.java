@@ -2,6 +2,7 @@ package sai.gateway.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,11 +15,14 @@ import sai.gateway.testing.Json;
 import sai.gateway.testing.LogCapture;
 import sai.gateway.testing.OpenAiErrors;
 import sai.gateway.testing.SaiFakeTest;
+import sai.gateway.usage.UsageRecorder;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -38,10 +42,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 abstract class AdminApiContract extends SaiFakeTest {
 
     static final String ADMIN_KEY = "adm-" + UUID.randomUUID();
+    /** A gateway access key (GATEWAY_API_KEYS): requests with it have no tenant. */
+    static final String STATIC_KEY = "static-" + UUID.randomUUID();
     static final String ENCRYPTION_KEY = Base64.getEncoder().encodeToString(UUID.randomUUID().toString().substring(0, 32).getBytes());
     static final YAMLMapper YAML = new YAMLMapper();
 
     private LogCapture logs;
+    @Inject
+    UsageRecorder recorder;
 
     /** The tenancy.database-url this class runs on. */
     protected abstract String databaseUrl();
@@ -52,6 +60,9 @@ abstract class AdminApiContract extends SaiFakeTest {
         properties.put("tenancy.admin-key", ADMIN_KEY);
         properties.put("tenancy.encryption-key", ENCRYPTION_KEY);
         properties.put("tenancy.database-url", databaseUrl());
+        // The usage writer's spool: a temporary directory, not ./data in the working tree.
+        properties.put("tenancy.data-dir", temporaryDirectory());
+        properties.put("secrets.gateway-api-keys", STATIC_KEY);
         return properties;
     }
 
@@ -79,7 +90,9 @@ abstract class AdminApiContract extends SaiFakeTest {
                 Arguments.of("PATCH", "/admin/keys/key_x", "{}"),
                 Arguments.of("POST", "/admin/keys/key_x/revoke", null),
                 Arguments.of("POST", "/admin/keys/key_x/rotate", null),
-                Arguments.of("GET", "/admin/openapi.yml", null));
+                Arguments.of("GET", "/admin/openapi.yml", null),
+                Arguments.of("GET", "/admin/usage", null),
+                Arguments.of("GET", "/admin/usage.csv?group_by=key", null));
     }
 
     static Stream<Arguments> adminRoutesWithWrongCredentials() {
@@ -450,7 +463,7 @@ abstract class AdminApiContract extends SaiFakeTest {
         List<String> paths = new ArrayList<>();
         document.path("paths").fieldNames().forEachRemaining(paths::add);
         assertThat(paths).contains("/admin/tenants", "/admin/tenants/{id}", "/admin/keys", "/admin/keys/{id}", "/admin/keys/{id}/revoke",
-                "/admin/keys/{id}/rotate");
+                "/admin/keys/{id}/rotate", "/admin/usage", "/admin/usage.csv");
         assertThat(paths).as("a path outside /admin: add its package to micronaut.openapi.exclude.packages in app/openapi.properties")
                 .allSatisfy(path -> assertThat(path).startsWith("/admin/"));
         assertThat(document.path("paths").path("/admin/tenants").path("post").path("responses").has("201")).isTrue();
@@ -458,6 +471,204 @@ abstract class AdminApiContract extends SaiFakeTest {
         JsonNode tenantSchema = document.path("components").path("schemas").path("Tenant").path("properties");
         assertThat(tenantSchema.has("has_sai_api_key")).isTrue();
         assertThat(tenantSchema.has("sai_api_key")).isFalse();
+        assertThat(document.at("/paths/~1admin~1usage.csv/get/responses/200/content").has("text/csv")).isTrue();
+        List<String> usageParameters = new ArrayList<>();
+        document.at("/paths/~1admin~1usage/get/parameters").forEach(p -> usageParameters.add(p.path("name").asText()));
+        assertThat(usageParameters).containsExactly("from", "to", "group_by", "tenant_id", "key_id", "model");
+        assertThat(document.at("/components/schemas/UsageRow/properties").has("avg_latency_ms")).isTrue();
+    }
+
+    // ---- usage ----
+
+    @Test
+    void usageTotalsByKeyAndByDayAreTheRequestsSentAndTheTokensSaiReported() {
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
+        String tenant = createTenant(unique("usage"), "{}").path("id").asText();
+        JsonNode first = createKey(tenant, "{\"name\":\"first\"}");
+        JsonNode second = createKey(tenant, "{\"name\":\"second\"}");
+        String firstId = first.path("id").asText();
+        String secondId = second.path("id").asText();
+        stubAnswer("ok", 5, 7, "sai-model");
+        for (int i = 0; i < 3; i++) {
+            assertThat(chatWith(first, "sai-model").statusCode()).isEqualTo(200);
+        }
+        stubAnswer("ok", 11, 13, "claude-sonnet-4-5-20250929");
+        assertThat(chatWith(second, "claude-sonnet-4-5-20250929").statusCode()).isEqualTo(200);
+        sai.resetAll();
+        sai.stubFor(executeStub().willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(500)));
+        assertThat(chatWith(second, "sai-model").statusCode()).isEqualTo(502);
+
+        JsonNode byKey = usageOnceRecorded("/admin/usage?group_by=key&tenant_id=" + tenant, 5);
+
+        assertThat(byKey.path("object").asText()).isEqualTo("list");
+        assertThat(byKey.path("group_by")).hasSize(1);
+        assertThat(byKey.path("group_by").get(0).asText()).isEqualTo("key");
+        Map<String, JsonNode> rows = new HashMap<>();
+        byKey.path("data").forEach(row -> rows.put(row.path("key_id").asText(), row));
+        assertThat(rows).containsOnlyKeys(firstId, secondId);
+        assertThat(ids(byKey, "key_id")).as("sorted by key id").isSorted();
+        assertTotals(rows.get(firstId), 3, 0, 15, 21);
+        assertTotals(rows.get(secondId), 2, 1, 11, 13);
+        for (JsonNode row : rows.values()) {
+            assertThat(row.has("day") || row.has("tenant_id") || row.has("model")).as("only the grouped field: " + row).isFalse();
+            assertThat(row.path("avg_latency_ms").asLong()).isNotNegative();
+            assertThat(row.path("cache_hits").asLong()).isZero();
+        }
+
+        JsonNode byDay = list("/admin/usage?group_by=day,tenant&from=" + today + "&to=" + today + "&tenant_id=" + tenant);
+        assertThat(byDay.path("data")).as(byDay.toString()).hasSize(1);
+        JsonNode day = byDay.path("data").get(0);
+        assertThat(day.path("day").asText()).isEqualTo(today);
+        assertThat(day.path("tenant_id").asText()).isEqualTo(tenant);
+        assertThat(day.has("key_id")).isFalse();
+        assertTotals(day, 5, 1, 26, 34);
+        long midnight = LocalDate.parse(today).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+        assertThat(byDay.path("from").asLong()).isEqualTo(midnight);
+        assertThat(byDay.path("to").asLong()).isEqualTo(midnight + 86_400);
+
+        JsonNode byModel = list("/admin/usage?group_by=model,key&key_id=" + secondId);
+        assertThat(ids(byModel, "model")).containsExactly("claude-sonnet-4-5-20250929", "sai-model");
+        assertTotals(byModel.path("data").get(0), 1, 0, 11, 13);
+        assertTotals(byModel.path("data").get(1), 1, 1, 0, 0);
+        assertThat(list("/admin/usage?group_by=key&model=sai-model&tenant_id=" + tenant).path("data")).hasSize(2);
+    }
+
+    @Test
+    void theCsvFileHoldsTheSameTotalsAsTheJson() {
+        String tenant = createTenant(unique("csv"), "{}").path("id").asText();
+        JsonNode key = createKey(tenant, "{}");
+        stubAnswer("ok", 3, 4, "sai-model");
+        for (int i = 0; i < 2; i++) {
+            assertThat(chatWith(key, "sai-model").statusCode()).isEqualTo(200);
+        }
+        String query = "?group_by=day,tenant,key,model&tenant_id=" + tenant;
+        JsonNode json = usageOnceRecorded("/admin/usage" + query, 2);
+
+        HttpResponse<String> csv = admin("GET", "/admin/usage.csv" + query, null);
+
+        assertThat(csv.statusCode()).as(csv.body()).isEqualTo(200);
+        assertThat(csv.headers().firstValue("Content-Type")).hasValue("text/csv; charset=utf-8");
+        assertThat(csv.headers().firstValue("Content-Disposition")).hasValue("attachment; filename=\"usage-" + json.path("from").asLong()
+                + "-" + json.path("to").asLong() + ".csv\"");
+        assertThat(csv.body()).endsWith("\r\n").doesNotContain("\n\n");
+        List<List<String>> read = Rfc4180.parse(csv.body());
+        List<String> header = List.of("day", "tenant_id", "key_id", "model", "requests", "errors", "prompt_tokens", "completion_tokens",
+                "total_tokens", "cache_hits", "avg_latency_ms");
+        assertThat(read.get(0)).containsExactlyElementsOf(header);
+        assertThat(read).hasSize(1 + json.path("data").size()).hasSize(2);
+        for (int i = 1; i < read.size(); i++) {
+            JsonNode row = json.path("data").get(i - 1);
+            List<String> expected = new ArrayList<>();
+            header.forEach(column -> expected.add(row.path(column).asText()));
+            assertThat(read.get(i)).containsExactlyElementsOf(expected);
+        }
+        assertThat(read.get(1).subList(0, 8)).containsExactly(LocalDate.now(ZoneOffset.UTC).toString(), tenant, key.path("id").asText(),
+                "sai-model", "2", "0", "6", "8");
+    }
+
+    /** A gateway access key's requests have no tenant or key: the group "", not a missing field. */
+    @Test
+    void requestsWithoutATenantAreTheEmptyGroupAndTheFieldIsStillThere() {
+        stubAnswer("ok", 2, 2, "claude-sonnet-4-5-20250929");
+        assertThat(postJson("/v1/chat/completions", "{\"model\":\"claude-sonnet-4-5-20250929\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"hi\"}]}", "Authorization", "Bearer " + STATIC_KEY).statusCode()).isEqualTo(200);
+        assertThat(recorder.flush(Duration.ofSeconds(5))).isTrue();
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        JsonNode keyless = null;
+        while (keyless == null && System.nanoTime() < deadline) {
+            for (JsonNode row : list("/admin/usage?group_by=tenant,key&model=claude-sonnet-4-5-20250929").path("data")) {
+                if (row.path("tenant_id").isTextual() && row.path("tenant_id").asText().isEmpty()) {
+                    keyless = row;
+                }
+            }
+            assertThat(recorder.flush(Duration.ofSeconds(5))).isTrue();
+        }
+
+        assertThat(keyless).as("a row with tenant_id \"\"").isNotNull();
+        assertThat(keyless.path("key_id").isTextual()).isTrue();
+        assertThat(keyless.path("key_id").asText()).isEmpty();
+        assertThat(keyless.path("requests").asLong()).isPositive();
+    }
+
+    @Test
+    void byDefaultTheLast30DaysByDayWithTheRangeInWholeUtcDays() {
+        long now = System.currentTimeMillis() / 1000;
+
+        JsonNode answer = list("/admin/usage?tenant_id=ten_none");
+
+        assertThat(answer.path("group_by")).hasSize(1);
+        assertThat(answer.path("group_by").get(0).asText()).isEqualTo("day");
+        assertThat(answer.path("data")).isEmpty();
+        long from = answer.path("from").asLong();
+        long to = answer.path("to").asLong();
+        assertThat(from % 86_400).isZero();
+        assertThat(to % 86_400).isZero();
+        assertThat(to).isBetween(now, now + 86_400);
+        assertThat(from).isBetween(now - 31 * 86_400L, now - 30 * 86_400L);
+        HttpResponse<String> csv = admin("GET", "/admin/usage.csv?tenant_id=ten_none", null);
+        assertThat(csv.body()).isEqualTo("day,requests,errors,prompt_tokens,completion_tokens,total_tokens,cache_hits,avg_latency_ms\r\n");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"from=yesterday, from", "from=2025-02-30, from", "to=-1, to", "to=1.5, to", "from=2025-03-01&to=2025-02-01, from",
+            "from=2024-01-01&to=2025-03-01, from", "group_by=week, group_by", "group_by=day%2C%2Ckey, group_by"})
+    void aBadUsageParameterIsA400NamingItOnBothRoutes(String query, String param) {
+        for (String path : List.of("/admin/usage?", "/admin/usage.csv?")) {
+            HttpResponse<String> response = admin("GET", path + query, null);
+            var error = OpenAiErrors.assertError(response, 400, "invalid_request_error", "invalid_value", param);
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
+            assertThat(error.path("message").asText()).contains(param);
+        }
+    }
+
+    private HttpResponse<String> chatWith(JsonNode key, String model) {
+        return postJson("/v1/chat/completions", "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                "Authorization", "Bearer " + key.path("key").asText());
+    }
+
+    /**
+     * The answer once it counts {@code requests}: a request's record is handed to the writer when its last byte has
+     * left, which can be just after the client read it, so one flush may come too early.
+     */
+    private JsonNode usageOnceRecorded(String path, long requests) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        JsonNode answer;
+        do {
+            assertThat(recorder.flush(Duration.ofSeconds(5))).isTrue();
+            answer = list(path);
+            long counted = 0;
+            for (JsonNode row : answer.path("data")) {
+                counted += row.path("requests").asLong();
+            }
+            if (counted == requests) {
+                return answer;
+            }
+            assertThat(counted).as(answer.toString()).isLessThan(requests);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("usage never reached " + requests + " requests: " + answer);
+    }
+
+    private static void assertTotals(JsonNode row, long requests, long errors, long prompt, long completion) {
+        assertThat(row.path("requests").asLong()).as(row.toString()).isEqualTo(requests);
+        assertThat(row.path("errors").asLong()).as(row.toString()).isEqualTo(errors);
+        assertThat(row.path("prompt_tokens").asLong()).as(row.toString()).isEqualTo(prompt);
+        assertThat(row.path("completion_tokens").asLong()).as(row.toString()).isEqualTo(completion);
+        assertThat(row.path("total_tokens").asLong()).as(row.toString()).isEqualTo(prompt + completion);
+    }
+
+    static List<String> ids(JsonNode page, String field) {
+        List<String> ids = new ArrayList<>();
+        page.path("data").forEach(row -> ids.add(row.path(field).asText()));
+        return ids;
+    }
+
+    static String temporaryDirectory() {
+        try {
+            return java.nio.file.Files.createTempDirectory("admin-usage").toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     // ---- helpers ----
