@@ -23,9 +23,9 @@ import java.io.UncheckedIOException;
  * the rest of {@code /admin}.
  */
 @OpenAPIDefinition(info = @Info(title = "SAI Gateway admin API", version = "1",
-        description = "Tenants and virtual keys. Every call needs 'Authorization: Bearer <GATEWAY_ADMIN_KEY>'. Errors are "
+        description = "Tenants, virtual keys and usage totals. Every call needs 'Authorization: Bearer <GATEWAY_ADMIN_KEY>'. Errors are "
                 + "OpenAI's {\"error\":{\"message\",\"type\",\"param\",\"code\"}}: 400 invalid_value / invalid_type / invalid_json, "
-                + "401 invalid_api_key, 404 not_found, 409 conflict."))
+                + "401 invalid_api_key, 404 not_found, 409 conflict, 503 usage_unavailable (the database did not answer)."))
 @SecurityScheme(name = AdminOpenApi.SCHEME, type = SecuritySchemeType.HTTP, scheme = "bearer",
         description = "GATEWAY_ADMIN_KEY; virtual keys and gateway access keys are refused.")
 @Controller("/admin")

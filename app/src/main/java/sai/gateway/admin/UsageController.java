@@ -20,6 +20,10 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import sai.gateway.admin.AdminWire.UsageList;
 import sai.gateway.admin.AdminWire.UsageRow;
 import sai.gateway.database.TenancyEnabled;
+import sai.gateway.error.UnavailableException;
+import sai.gateway.observe.RequestIds;
+import sai.gateway.observe.RequestLog;
+import io.micronaut.http.HttpRequest;
 import sai.gateway.usage.UsageTotals;
 
 import java.nio.charset.StandardCharsets;
@@ -37,6 +41,8 @@ import java.util.List;
 @Tag(name = "Usage")
 @SecurityRequirement(name = AdminOpenApi.SCHEME)
 class UsageController {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UsageController.class);
 
     static final String CSV = "text/csv";
     private static final String FROM = "Unix seconds or a UTC date YYYY-MM-DD (its start). Default: 30 days before to. Days count whole.";
@@ -58,9 +64,9 @@ class UsageController {
                     @Parameter(description = GROUP_BY) @Nullable @QueryValue("group_by") String groupBy,
                     @Parameter(description = "Only this tenant's usage.") @Nullable @QueryValue("tenant_id") String tenantId,
                     @Parameter(description = "Only this key's usage.") @Nullable @QueryValue("key_id") String keyId,
-                    @Parameter(description = "Only this model's usage.") @Nullable @QueryValue String model) {
+                    @Parameter(description = "Only this model's usage.") @Nullable @QueryValue String model, HttpRequest<?> request) {
         UsageQuery query = UsageQuery.of(from, to, groupBy, tenantId, keyId, model, Instant.now());
-        return UsageList.of(query, rows(query));
+        return UsageList.of(query, rows(query, request));
     }
 
     @Operation(summary = "Usage totals as a CSV file", description = "The columns of GET /admin/usage (the grouped ones, then the numbers), "
@@ -75,20 +81,22 @@ class UsageController {
                              @Parameter(description = GROUP_BY) @Nullable @QueryValue("group_by") String groupBy,
                              @Parameter(description = "Only this tenant's usage.") @Nullable @QueryValue("tenant_id") String tenantId,
                              @Parameter(description = "Only this key's usage.") @Nullable @QueryValue("key_id") String keyId,
-                             @Parameter(description = "Only this model's usage.") @Nullable @QueryValue String model) {
+                             @Parameter(description = "Only this model's usage.") @Nullable @QueryValue String model, HttpRequest<?> request) {
         UsageQuery query = UsageQuery.of(from, to, groupBy, tenantId, keyId, model, Instant.now());
-        byte[] file = csv(query, rows(query)).getBytes(StandardCharsets.UTF_8);
+        byte[] file = csv(query, rows(query, request)).getBytes(StandardCharsets.UTF_8);
         String name = "usage-" + query.from().getEpochSecond() + "-" + query.to().getEpochSecond() + ".csv";
         return HttpResponse.ok(file).contentType(CSV + "; charset=utf-8")
                 .header("Content-Disposition", "attachment; filename=\"" + name + "\"");
     }
 
-    private List<UsageRow> rows(UsageQuery query) {
+    private List<UsageRow> rows(UsageQuery query, HttpRequest<?> request) {
         try {
             return totals.totals(query.from(), query.to(), new HashSet<>(query.groupBy()), query.tenantId(), query.keyId(), query.model())
                     .stream().map(UsageRow::of).toList();
         } catch (UsageTotals.Unavailable e) {
-            throw new AdminUnavailable(e.getMessage());
+            // The reason (the cause's class and SQL state) for the operator; the caller gets the 503 without it.
+            new RequestLog(LOG, RequestIds.of(request)).warn("[ADMIN] {} {} answered 503: {}", request.getMethodName(), request.getPath(), e.getMessage());
+            throw UnavailableException.usage();
         }
     }
 

@@ -37,6 +37,8 @@ public enum ErrorCode {
     /** A virtual key's or its tenant's daily or monthly token budget is spent. */
     BUDGET_EXCEEDED(429, "tokens", "budget_exceeded"),
     RATE_LIMITER_UNAVAILABLE(503, "server_error", "rate_limiter_unavailable"),
+    /** The admin API: the tenancy database did not answer a read of usage totals. */
+    USAGE_UNAVAILABLE(503, "server_error", "usage_unavailable"),
     UPSTREAM_ERROR(502, "server_error", "upstream_error"),
     UPSTREAM_UNAVAILABLE(502, "server_error", "upstream_unavailable"),
     /** The circuit breaker refused the call without trying SAI: a 503 with Retry-After, which SDKs retry on their own. */

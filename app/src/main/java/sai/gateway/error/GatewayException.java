@@ -12,7 +12,7 @@ import java.util.Optional;
  */
 public abstract sealed class GatewayException extends RuntimeException
         permits InvalidRequestException, AccessDeniedException, UpstreamException, InternalErrorException, ClientLimitException,
-        ShuttingDownException {
+        ShuttingDownException, UnavailableException {
 
     private final ErrorCode code;
     private final String messageKey;

@@ -61,7 +61,7 @@ class UsageUnavailableTest extends SaiFakeTest {
         for (String path : new String[]{"/admin/usage", "/admin/usage.csv"}) {
             HttpResponse<String> response = get(path + "?group_by=key", "Authorization", "Bearer " + ADMIN_KEY);
 
-            var error = OpenAiErrors.assertError(response, 503, "server_error", AdminUnavailableHandler.CODE, null);
+            var error = OpenAiErrors.assertError(response, 503, "server_error", "usage_unavailable", null);
             assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
             assertThat(error.path("message").asText()).contains("database did not answer", "Retry");
             assertThat(response.body()).doesNotContainIgnoringCase("usage_daily").doesNotContain("SQLState");
