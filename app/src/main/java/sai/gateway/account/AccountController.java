@@ -12,6 +12,8 @@ import sai.gateway.error.InvalidRequestException;
 import sai.gateway.limits.KeyLimits;
 import sai.gateway.tenancy.KeyGrant;
 import sai.gateway.tenancy.Limits;
+import sai.gateway.tenancy.ModelBudget;
+import io.micronaut.core.annotation.Nullable;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,22 +45,29 @@ public class AccountController {
         return Mono.fromFuture(limits.remaining(grant)).map(left -> new AccountWire.Me("virtual_key", grant.key().id(), grant.key().name(),
                 grant.key().owner(), grant.key().prefix(), grant.key().expiresAt() == null ? null : grant.key().expiresAt().getEpochSecond(),
                 new AccountWire.Tenant(grant.tenant().id(), grant.tenant().name()), grant.allowedModels(sai.models()),
-                level(grant.key().limits(), left, "key.", now), level(grant.tenant().limits(), left, "tenant.", now)));
+                level(grant.key().limits(), grant.key().modelBudgets(), left, "key.", now),
+                level(grant.tenant().limits(), grant.tenant().modelBudgets(), left, "tenant.", now)));
     }
 
-    private static AccountWire.Level level(Limits limits, Map<String, Long> left, String prefix, Instant now) {
+    private static AccountWire.Level level(Limits limits, Map<String, ModelBudget> budgets, Map<String, Long> left, String prefix, Instant now) {
         List<AccountWire.Remaining> remaining = new ArrayList<>();
-        add(remaining, left, prefix, "tokens_per_minute", limits.tokensPerMinute(), now.plusSeconds(60));
-        add(remaining, left, prefix, "tokens_per_day", limits.tokensPerDay(), KeyLimits.resetOf(false, now));
-        add(remaining, left, prefix, "tokens_per_month", limits.tokensPerMonth(), KeyLimits.resetOf(true, now));
-        return new AccountWire.Level(limits.requestsPerMinute(), limits.tokensPerMinute(), limits.tokensPerDay(), limits.tokensPerMonth(), remaining);
+        add(remaining, left, prefix, null, "tokens_per_minute", limits.tokensPerMinute(), now.plusSeconds(60));
+        add(remaining, left, prefix, null, "tokens_per_day", limits.tokensPerDay(), KeyLimits.resetOf(false, now));
+        add(remaining, left, prefix, null, "tokens_per_month", limits.tokensPerMonth(), KeyLimits.resetOf(true, now));
+        budgets.forEach((model, budget) -> {
+            add(remaining, left, prefix, model, "tokens_per_day", budget.tokensPerDay(), KeyLimits.resetOf(false, now));
+            add(remaining, left, prefix, model, "tokens_per_month", budget.tokensPerMonth(), KeyLimits.resetOf(true, now));
+        });
+        return new AccountWire.Level(limits.requestsPerMinute(), limits.tokensPerMinute(), limits.tokensPerDay(), limits.tokensPerMonth(),
+                budgets, remaining);
     }
 
-    private static void add(List<AccountWire.Remaining> remaining, Map<String, Long> left, String prefix, String limit, long value, Instant reset) {
+    private static void add(List<AccountWire.Remaining> remaining, Map<String, Long> left, String prefix, @Nullable String model, String limit,
+                            long value, Instant reset) {
         if (value <= 0) {
             return;
         }
-        long l = left.getOrDefault(prefix + limit, value);
-        remaining.add(new AccountWire.Remaining(limit, Math.max(0, value - l), l, reset.getEpochSecond()));
+        long l = left.getOrDefault(prefix + (model == null ? "" : "model." + model + ".") + limit, value);
+        remaining.add(new AccountWire.Remaining(limit, model, Math.max(0, value - l), l, reset.getEpochSecond()));
     }
 }

@@ -6,6 +6,8 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 
 import java.util.List;
+import java.util.Map;
+import sai.gateway.tenancy.ModelBudget;
 
 /** {@code GET /v1/me}: a virtual key's own view of itself: its tenant, what it may use, its limits and what is left. */
 public final class AccountWire {
@@ -28,10 +30,10 @@ public final class AccountWire {
     @Serdeable
     public record Level(@JsonProperty("requests_per_minute") long requestsPerMinute, @JsonProperty("tokens_per_minute") long tokensPerMinute,
                         @JsonProperty("tokens_per_day") long tokensPerDay, @JsonProperty("tokens_per_month") long tokensPerMonth,
-                        List<Remaining> remaining) {
+                        @JsonProperty("model_budgets") Map<String, ModelBudget> modelBudgets, List<Remaining> remaining) {
     }
 
     @Serdeable
-    public record Remaining(String limit, long used, long left, @JsonProperty("resets_at") long resetsAt) {
+    public record Remaining(String limit, @Nullable String model, long used, long left, @JsonProperty("resets_at") long resetsAt) {
     }
 }

@@ -8,10 +8,12 @@ import sai.gateway.json.JsonFields;
 import sai.gateway.json.JsonKind;
 import sai.gateway.secrets.Secret;
 import sai.gateway.tenancy.KeyChange;
+import sai.gateway.tenancy.ModelBudget;
 import sai.gateway.tenancy.TenantChange;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,8 +27,10 @@ import java.util.Optional;
 final class AdminBodies {
 
     static final List<String> LIMITS = List.of("requests_per_minute", "tokens_per_minute", "tokens_per_day", "tokens_per_month");
-    static final List<String> TENANT_FIELDS = concat(List.of("name", "allowed_models"), LIMITS, List.of("sai_api_key"));
-    static final List<String> KEY_CREATE_FIELDS = concat(List.of("tenant_id", "name", "owner", "allowed_models"), LIMITS, List.of("expires_at"));
+    static final List<String> TENANT_FIELDS = concat(List.of("name", "allowed_models"), LIMITS, List.of("model_budgets", "sai_api_key"));
+    static final List<String> KEY_CREATE_FIELDS = concat(List.of("tenant_id", "name", "owner", "allowed_models"), LIMITS,
+            List.of("model_budgets", "expires_at"));
+    static final List<String> BUDGET_FIELDS = List.of("tokens_per_day", "tokens_per_month");
     static final List<String> KEY_UPDATE_FIELDS = concat(KEY_CREATE_FIELDS, List.of("revoked"));
     /** 9999-12-31T23:59:59Z: later than any expiry anyone means, and within what both databases store. */
     static final long MAX_EXPIRY = 253_402_300_799L;
@@ -37,7 +41,7 @@ final class AdminBodies {
     static TenantChange tenant(@Nullable byte[] body) {
         JsonNode root = object(body, TENANT_FIELDS);
         return new TenantChange(JsonFields.optionalString(root, "name"), models(root), count(root, LIMITS.get(0)),
-                count(root, LIMITS.get(1)), count(root, LIMITS.get(2)), count(root, LIMITS.get(3)), saiKey(root));
+                count(root, LIMITS.get(1)), count(root, LIMITS.get(2)), count(root, LIMITS.get(3)), saiKey(root), modelBudgets(root));
     }
 
     static KeyChange key(@Nullable byte[] body, boolean update) {
@@ -47,7 +51,39 @@ final class AdminBodies {
         return new KeyChange(JsonFields.optionalString(root, "tenant_id"), JsonFields.optionalString(root, "name"),
                 JsonFields.optionalString(root, "owner"), models(root), count(root, LIMITS.get(0)), count(root, LIMITS.get(1)),
                 count(root, LIMITS.get(2)), count(root, LIMITS.get(3)), expires == null ? null : Instant.ofEpochSecond(expires),
-                revoked == null || revoked.isNull() ? null : JsonFields.optionalBoolean(revoked, "revoked"));
+                revoked == null || revoked.isNull() ? null : JsonFields.optionalBoolean(revoked, "revoked"), modelBudgets(root));
+    }
+
+    /** {@code {"model": {"tokens_per_day": n, "tokens_per_month": m}}}: the whole set (absent or null: unchanged; {} removes all). */
+    @Nullable
+    private static Map<String, ModelBudget> modelBudgets(JsonNode root) {
+        JsonNode node = root.get("model_budgets");
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw JsonFields.invalidType("model_budgets", "object", node);
+        }
+        Map<String, ModelBudget> budgets = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : node.entries()) {
+            String model = JsonFields.printable(entry.getKey());
+            String param = "model_budgets." + model;
+            JsonNode budget = entry.getValue();
+            if (!budget.isObject()) {
+                throw JsonFields.invalidType(param, "object", budget);
+            }
+            for (Map.Entry<String, JsonNode> field : budget.entries()) {
+                if (!BUDGET_FIELDS.contains(field.getKey())) {
+                    String name = JsonFields.printable(field.getKey());
+                    throw AdminRefusals.invalid(param + "." + name, "Unknown field '" + name + "'. Fields accepted here: "
+                            + String.join(", ", BUDGET_FIELDS) + ".");
+                }
+            }
+            Long perDay = whole(budget, "tokens_per_day", Long.MAX_VALUE);
+            Long perMonth = whole(budget, "tokens_per_month", Long.MAX_VALUE);
+            budgets.put(entry.getKey(), new ModelBudget(perDay == null ? 0 : perDay, perMonth == null ? 0 : perMonth));
+        }
+        return budgets;
     }
 
     private static JsonNode object(@Nullable byte[] body, List<String> known) {

@@ -6,6 +6,8 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.media.Schema;
 import sai.gateway.tenancy.IssuedKey;
+import sai.gateway.tenancy.ModelBudget;
+import sai.gateway.tenancy.ModelBudgets;
 import sai.gateway.tenancy.TenantRow;
 import sai.gateway.tenancy.VirtualKeyRow;
 import sai.gateway.usage.UsageGroup;
@@ -35,13 +37,14 @@ public final class AdminWire {
                                @JsonProperty("tokens_per_minute") long tokensPerMinute,
                                @JsonProperty("tokens_per_day") long tokensPerDay,
                                @JsonProperty("tokens_per_month") long tokensPerMonth,
+                               @JsonProperty("model_budgets") Map<String, ModelBudget> modelBudgets,
                                @JsonProperty("has_sai_api_key") boolean hasSaiApiKey,
                                @JsonProperty("created_at") long createdAt,
                                @JsonProperty("updated_at") long updatedAt) {
 
         static TenantObject of(TenantRow row) {
             return new TenantObject(row.id(), "tenant", row.name(), models(row.allowedModels()), row.requestsPerMinute(),
-                    row.tokensPerMinute(), row.tokensPerDay(), row.tokensPerMonth(), row.saiKeyEncrypted() != null,
+                    row.tokensPerMinute(), row.tokensPerDay(), row.tokensPerMonth(), ModelBudgets.parse(row.modelBudgets()), row.saiKeyEncrypted() != null,
                     row.createdAt().getEpochSecond(), row.updatedAt().getEpochSecond());
         }
     }
@@ -59,6 +62,7 @@ public final class AdminWire {
                             @JsonProperty("tokens_per_minute") long tokensPerMinute,
                             @JsonProperty("tokens_per_day") long tokensPerDay,
                             @JsonProperty("tokens_per_month") long tokensPerMonth,
+                            @JsonProperty("model_budgets") Map<String, ModelBudget> modelBudgets,
                             @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("expires_at") @Nullable Long expiresAt,
                             boolean revoked,
                             @JsonProperty("key_prefix") String keyPrefix,
@@ -78,7 +82,8 @@ public final class AdminWire {
 
         private static KeyObject of(VirtualKeyRow row, @Nullable String key) {
             return new KeyObject(row.id(), "virtual_key", row.tenantId(), row.name(), row.owner(), models(row.allowedModels()),
-                    row.requestsPerMinute(), row.tokensPerMinute(), row.tokensPerDay(), row.tokensPerMonth(), seconds(row.expiresAt()),
+                    row.requestsPerMinute(), row.tokensPerMinute(), row.tokensPerDay(), row.tokensPerMonth(),
+                    ModelBudgets.parse(row.modelBudgets()), seconds(row.expiresAt()),
                     row.revoked(), row.keyPrefix(), row.createdAt().getEpochSecond(), row.updatedAt().getEpochSecond(),
                     seconds(row.lastUsedAt()), key);
         }
@@ -185,6 +190,8 @@ public final class AdminWire {
                                 @Schema(minimum = "0") @JsonProperty("tokens_per_minute") Long tokensPerMinute,
                                 @Schema(minimum = "0") @JsonProperty("tokens_per_day") Long tokensPerDay,
                                 @Schema(minimum = "0") @JsonProperty("tokens_per_month") Long tokensPerMonth,
+                                @Schema(description = "Token budgets per model (ids its allowed_models permit); the whole set, {} removes them.")
+                                @JsonProperty("model_budgets") Map<String, ModelBudget> modelBudgets,
                                 @Schema(description = "The tenant's own SAI key, stored encrypted and never returned; \"\" removes it.",
                                         accessMode = Schema.AccessMode.WRITE_ONLY)
                                 @JsonProperty("sai_api_key") String saiApiKey) {
@@ -202,6 +209,8 @@ public final class AdminWire {
                              @Schema(minimum = "0") @JsonProperty("tokens_per_minute") Long tokensPerMinute,
                              @Schema(minimum = "0") @JsonProperty("tokens_per_day") Long tokensPerDay,
                              @Schema(minimum = "0") @JsonProperty("tokens_per_month") Long tokensPerMonth,
+                             @Schema(description = "Token budgets per model, never above the tenant's for that model nor its overall budgets; the whole set.")
+                             @JsonProperty("model_budgets") Map<String, ModelBudget> modelBudgets,
                              @Schema(description = "Unix seconds; 0 for never.", minimum = "0") @JsonProperty("expires_at") Long expiresAt,
                              @Schema(description = "PATCH only.") Boolean revoked) {
     }

@@ -35,6 +35,12 @@ public final class ClientLimitException extends GatewayException {
                 retryAfterSeconds, budget, resetsAt, retryAfterSeconds);
     }
 
+    /** A daily or monthly token budget for one model is spent. */
+    public static ClientLimitException modelBudget(boolean tenant, boolean monthly, String model, long budget, String resetsAt, long retryAfterSeconds) {
+        return new ClientLimitException(ErrorCode.BUDGET_EXCEEDED, "budget_model_" + (tenant ? "tenant" : "key") + (monthly ? "_month" : "_day"),
+                retryAfterSeconds, model, budget, resetsAt, retryAfterSeconds);
+    }
+
     public static ClientLimitException requests(long perMinute, long retryAfterSeconds) {
         return new ClientLimitException(ErrorCode.CLIENT_REQUEST_LIMIT, retryAfterSeconds, perMinute, retryAfterSeconds);
     }

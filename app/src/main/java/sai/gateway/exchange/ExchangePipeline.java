@@ -76,7 +76,7 @@ public class ExchangePipeline {
         // Before any byte is sent, so a refused stream is an HTTP 429 and not an event.
         Mono<Void> admitted = limits.enabled() ? limits.admit(http, exchange.credentials(), exchange.stats(), exchange.log()) : null;
         if (keyLimits != null && exchange.grant().isPresent()) {
-            Mono<Void> keyAdmitted = keyLimits.admit(exchange.grant().get(), exchange.stats(), exchange.log());
+            Mono<Void> keyAdmitted = keyLimits.admit(exchange.grant().get(), exchange.model().id(), exchange.stats(), exchange.log());
             admitted = admitted == null ? keyAdmitted : admitted.then(keyAdmitted);
         }
         return admitted == null ? respond(surface, exchange, request) : admitted.then(Mono.defer(() -> respond(surface, exchange, request)));

@@ -88,7 +88,7 @@ class SaiRoundTrip {
     private Mono<Void> spend(Exchange exchange, long tokens) {
         Mono<Void> spent = limits.spend(exchange.stats(), tokens);
         if (keyLimits != null && exchange.grant().isPresent()) {
-            spent = spent.then(keyLimits.spend(exchange.grant().get(), tokens));
+            spent = spent.then(keyLimits.spend(exchange.grant().get(), exchange.model().id(), tokens));
         }
         return spent;
     }

@@ -15,6 +15,8 @@ import sai.gateway.observe.RequestLog;
 import sai.gateway.tenancy.KeyDirectory;
 import sai.gateway.tenancy.KeyGrant;
 import sai.gateway.tenancy.Limits;
+import sai.gateway.tenancy.ModelBudget;
+import io.micronaut.core.annotation.Nullable;
 import sai.gateway.usage.UsageTotals;
 
 import java.time.Duration;
@@ -71,7 +73,7 @@ public class KeyLimits {
     }
 
     /** Completes empty when the request may go on, else fails with a {@link ClientLimitException}; records the headers to send either way. */
-    public Mono<Void> admit(KeyGrant grant, ExchangeStats stats, RequestLog log) {
+    public Mono<Void> admit(KeyGrant grant, String model, ExchangeStats stats, RequestLog log) {
         Instant now = Instant.now();
         Map<String, String> headers = new LinkedHashMap<>();
         List<CompletableFuture<Void>> tokenChecks = new ArrayList<>();
@@ -82,6 +84,13 @@ public class KeyLimits {
             }
             if (limits.tokensPerMonth() > 0) {
                 tokenChecks.add(budget(scope, true, limits.tokensPerMonth(), now));
+            }
+            ModelBudget forModel = scope.modelBudgets.get(model);
+            if (forModel != null && forModel.tokensPerDay() > 0) {
+                tokenChecks.add(modelBudget(scope, model, false, forModel.tokensPerDay(), now));
+            }
+            if (forModel != null && forModel.tokensPerMonth() > 0) {
+                tokenChecks.add(modelBudget(scope, model, true, forModel.tokensPerMonth(), now));
             }
             if (limits.tokensPerMinute() > 0) {
                 long perMinute = limits.tokensPerMinute();
@@ -133,7 +142,7 @@ public class KeyLimits {
     }
 
     /** Spends what SAI reported against every budget and per-minute bucket of the key and its tenant. Never fails. */
-    public Mono<Void> spend(KeyGrant grant, long used) {
+    public Mono<Void> spend(KeyGrant grant, String model, long used) {
         if (used <= 0) {
             return Mono.empty();
         }
@@ -149,6 +158,13 @@ public class KeyLimits {
             }
             if (limits.tokensPerMinute() > 0) {
                 spent.add(store.spendTokens(scope.prefix + "tpm", perMinute(limits.tokensPerMinute()), used));
+            }
+            ModelBudget forModel = scope.modelBudgets.get(model);
+            if (forModel != null && forModel.tokensPerDay() > 0) {
+                spent.add(store.spendTokens(budgetKey(scope.forModel(model), false, now), budgetConfiguration(false, forModel.tokensPerDay(), now), used));
+            }
+            if (forModel != null && forModel.tokensPerMonth() > 0) {
+                spent.add(store.spendTokens(budgetKey(scope.forModel(model), true, now), budgetConfiguration(true, forModel.tokensPerMonth(), now), used));
             }
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(spent.toArray(CompletableFuture[]::new));
@@ -182,6 +198,17 @@ public class KeyLimits {
                 reads.add(store.tokensLeft(scope.prefix + "tpm", perMinute(limits.tokensPerMinute()))
                         .thenAccept(v -> left.put(level + "tokens_per_minute", Math.max(0, v))));
             }
+            scope.modelBudgets.forEach((model, budget) -> {
+                Scope own = scope.forModel(model);
+                if (budget.tokensPerDay() > 0) {
+                    reads.add(store.tokensLeft(budgetKey(own, false, now), budgetConfiguration(false, budget.tokensPerDay(), now),
+                            () -> spentBefore(own, false, now)).thenAccept(v -> left.put(level + "model." + model + ".tokens_per_day", Math.max(0, v))));
+                }
+                if (budget.tokensPerMonth() > 0) {
+                    reads.add(store.tokensLeft(budgetKey(own, true, now), budgetConfiguration(true, budget.tokensPerMonth(), now),
+                            () -> spentBefore(own, true, now)).thenAccept(v -> left.put(level + "model." + model + ".tokens_per_month", Math.max(0, v))));
+                }
+            });
         }
         return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(ok -> Map.copyOf(left));
     }
@@ -200,6 +227,19 @@ public class KeyLimits {
                         metrics.rejected("budget");
                         Instant reset = resetOf(monthly, now);
                         throw ClientLimitException.budget(scope.tenant, monthly, budget, reset.toString(),
+                                ClientLimits.seconds(Duration.between(now, reset).toNanos()));
+                    }
+                });
+    }
+
+    private CompletableFuture<Void> modelBudget(Scope scope, String model, boolean monthly, long budget, Instant now) {
+        Scope own = scope.forModel(model);
+        return store.tokensLeft(budgetKey(own, monthly, now), budgetConfiguration(monthly, budget, now), () -> spentBefore(own, monthly, now))
+                .thenAccept(left -> {
+                    if (left <= 0) {
+                        metrics.rejected("budget");
+                        Instant reset = resetOf(monthly, now);
+                        throw ClientLimitException.modelBudget(scope.tenant, monthly, model, budget, reset.toString(),
                                 ClientLimits.seconds(Duration.between(now, reset).toNanos()));
                     }
                 });
@@ -232,7 +272,7 @@ public class KeyLimits {
             spent = loadSpent(now);
         }
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        String level = scope.tenant ? "tenant:" + scope.id : "key:" + scope.id;
+        String level = (scope.tenant ? "tenant:" + scope.id : "key:" + scope.id) + (scope.model == null ? "" : ":model:" + scope.model);
         if (!monthly) {
             return spent.getOrDefault(level + ":day:" + today, 0L);
         }
@@ -270,12 +310,18 @@ public class KeyLimits {
     }
 
     private static List<Scope> scopes(KeyGrant grant) {
-        return List.of(new Scope(false, grant.key().id(), grant.key().limits()), new Scope(true, grant.tenant().id(), grant.tenant().limits()));
+        return List.of(new Scope(false, grant.key().id(), grant.key().limits(), grant.key().modelBudgets()),
+                new Scope(true, grant.tenant().id(), grant.tenant().limits(), grant.tenant().modelBudgets()));
     }
 
-    private record Scope(boolean tenant, String id, Limits limits, String prefix) {
-        Scope(boolean tenant, String id, Limits limits) {
-            this(tenant, id, limits, (tenant ? "tenant:" : "vkey:") + id + ":");
+    /** A key or a tenant; with {@code model}, its counters for that model's budgets only. */
+    private record Scope(boolean tenant, String id, Limits limits, Map<String, ModelBudget> modelBudgets, @Nullable String model, String prefix) {
+        Scope(boolean tenant, String id, Limits limits, Map<String, ModelBudget> modelBudgets) {
+            this(tenant, id, limits, modelBudgets, null, (tenant ? "tenant:" : "vkey:") + id + ":");
+        }
+
+        Scope forModel(String name) {
+            return new Scope(tenant, id, limits, modelBudgets, name, prefix + "model:" + name + ":");
         }
     }
 

@@ -209,7 +209,7 @@ public class ConfigFileApplier {
 
         private void withSecret(VirtualKeyRow row, ConfigFile.DeclaredKey declared) {
             keys.update(new VirtualKeyRow(row.id(), row.tenantId(), row.name(), row.owner(), row.allowedModels(), row.requestsPerMinute(),
-                    row.tokensPerMinute(), row.tokensPerDay(), row.tokensPerMonth(), row.expiresAt(), row.revoked(),
+                    row.tokensPerMinute(), row.tokensPerDay(), row.tokensPerMonth(), row.modelBudgets(), row.expiresAt(), row.revoked(),
                     declared.keyHash(), prefix(row, declared), row.createdAt(), Instant.now().truncatedTo(ChronoUnit.MICROS),
                     row.lastUsedAt()));
             LOG.info("[CONFIG] key secret set from {} | id={}", declared.keyField(), row.id());

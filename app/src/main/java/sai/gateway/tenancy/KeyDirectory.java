@@ -186,13 +186,14 @@ public class KeyDirectory {
             saiKey = Optional.of(cipher.decrypt(row.id(), row.saiKeyEncrypted()));
         }
         return new Tenant(row.id(), row.name(), ModelList.parse(row.allowedModels()),
-                new Limits(row.requestsPerMinute(), row.tokensPerMinute(), row.tokensPerDay(), row.tokensPerMonth()), saiKey);
+                new Limits(row.requestsPerMinute(), row.tokensPerMinute(), row.tokensPerDay(), row.tokensPerMonth()),
+                ModelBudgets.parse(row.modelBudgets()), saiKey);
     }
 
     static VirtualKey toKey(VirtualKeyRow row) {
         return new VirtualKey(row.id(), row.tenantId(), row.name(), row.owner(), ModelList.parse(row.allowedModels()),
                 new Limits(row.requestsPerMinute(), row.tokensPerMinute(), row.tokensPerDay(), row.tokensPerMonth()),
-                row.expiresAt(), row.revoked(), row.keyPrefix());
+                ModelBudgets.parse(row.modelBudgets()), row.expiresAt(), row.revoked(), row.keyPrefix());
     }
 
     private static InvalidConfigurationException invalid(String line) {

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -54,9 +55,11 @@ public class TenancyAdmin {
         }
         String id = "ten_" + shortId();
         Instant now = now();
-        TenantRow row = new TenantRow(id, name, ModelList.format(models(change.allowedModels(), models, "allowed_models", "SAI_MODELS")),
+        List<String> allowed = models(change.allowedModels(), models, "allowed_models", "SAI_MODELS");
+        TenantRow row = new TenantRow(id, name, ModelList.format(allowed),
                 limit(change.requestsPerMinute(), 0, "requests_per_minute"), limit(change.tokensPerMinute(), 0, "tokens_per_minute"),
                 limit(change.tokensPerDay(), 0, "tokens_per_day"), limit(change.tokensPerMonth(), 0, "tokens_per_month"),
+                modelBudgets(change.modelBudgets(), "", allowed.isEmpty() ? models : allowed, null),
                 sealed(id, change.saiKey(), null), now, now);
         tenants.save(row);
         LOG.info("[ADMIN] tenant created | id={}", id);
@@ -77,6 +80,7 @@ public class TenancyAdmin {
                 limit(change.tokensPerMinute(), old.tokensPerMinute(), "tokens_per_minute"),
                 limit(change.tokensPerDay(), old.tokensPerDay(), "tokens_per_day"),
                 limit(change.tokensPerMonth(), old.tokensPerMonth(), "tokens_per_month"),
+                modelBudgets(change.modelBudgets(), old.modelBudgets(), ModelList.parse(allowed).isEmpty() ? models : ModelList.parse(allowed), null),
                 sealed(id, change.saiKey(), old.saiKeyEncrypted()), old.createdAt(), now());
         tenants.update(row);
         LOG.info("[ADMIN] tenant updated | id={}", id);
@@ -106,6 +110,7 @@ public class TenancyAdmin {
                 owner(change.owner()), ModelList.format(keyModels(change.allowedModels(), tenant)),
                 limit(change.requestsPerMinute(), 0, "requests_per_minute"), limit(change.tokensPerMinute(), 0, "tokens_per_minute"),
                 limit(change.tokensPerDay(), 0, "tokens_per_day"), limit(change.tokensPerMonth(), 0, "tokens_per_month"),
+                modelBudgets(change.modelBudgets(), "", keyModelsOrTenants(change.allowedModels(), tenant), tenant),
                 expiry(change.expiresAt()), Boolean.TRUE.equals(change.revoked()), KeyMaterial.hash(secret.reveal()),
                 KeyMaterial.displayPrefix(secret.reveal()), now, now, null));
         keys.save(row);
@@ -127,6 +132,8 @@ public class TenancyAdmin {
                 limit(change.tokensPerMinute(), old.tokensPerMinute(), "tokens_per_minute"),
                 limit(change.tokensPerDay(), old.tokensPerDay(), "tokens_per_day"),
                 limit(change.tokensPerMonth(), old.tokensPerMonth(), "tokens_per_month"),
+                modelBudgets(change.modelBudgets(), old.modelBudgets(),
+                        keyModelsOrTenants(change.allowedModels() == null ? ModelList.parse(old.allowedModels()) : change.allowedModels(), tenant), tenant),
                 change.expiresAt() == null ? old.expiresAt() : expiry(change.expiresAt()),
                 change.revoked() == null ? old.revoked() : change.revoked(), old.keyHash(), old.keyPrefix(), old.createdAt(), now(),
                 old.lastUsedAt()));
@@ -145,7 +152,7 @@ public class TenancyAdmin {
         VirtualKeyRow old = key(id);
         Secret secret = Secret.of(KeyMaterial.newSecret());
         VirtualKeyRow row = new VirtualKeyRow(id, old.tenantId(), old.name(), old.owner(), old.allowedModels(), old.requestsPerMinute(),
-                old.tokensPerMinute(), old.tokensPerDay(), old.tokensPerMonth(), old.expiresAt(), old.revoked(),
+                old.tokensPerMinute(), old.tokensPerDay(), old.tokensPerMonth(), old.modelBudgets(), old.expiresAt(), old.revoked(),
                 KeyMaterial.hash(secret.reveal()), KeyMaterial.displayPrefix(secret.reveal()), old.createdAt(), now(), old.lastUsedAt());
         keys.update(row);
         LOG.info("[ADMIN] key rotated | id={}", id);
@@ -175,6 +182,53 @@ public class TenancyAdmin {
                     + " exceed(s) tenant \"" + tenant.name() + "\"'s.");
         }
         return key;
+    }
+
+    /**
+     * Budgets per model: every model one the owner may use ({@code models}); values 0 or more; a key's never above its
+     * tenant's for the same model, nor above the tenant's overall budget. Null keeps {@code current}.
+     */
+    private static String modelBudgets(@Nullable Map<String, ModelBudget> asked, String current, List<String> models, @Nullable TenantRow tenant) {
+        if (asked == null) {
+            return current;
+        }
+        Map<String, ModelBudget> tenantBudgets = tenant == null ? Map.of() : ModelBudgets.parse(tenant.modelBudgets());
+        for (Map.Entry<String, ModelBudget> entry : asked.entrySet()) {
+            String model = entry.getKey();
+            String param = "model_budgets." + model;
+            if (!models.contains(model)) {
+                throw TenancyRefusal.invalid(param, "\"" + model + "\" is not a model this " + (tenant == null ? "tenant" : "key")
+                        + " may use: " + String.join(", ", models) + ".");
+            }
+            ModelBudget budget = entry.getValue();
+            if (tenant != null) {
+                ModelBudget ceiling = tenantBudgets.get(model);
+                check(param + ".tokens_per_day", budget.tokensPerDay(), ceiling == null ? tenant.tokensPerDay() : positiveMin(ceiling.tokensPerDay(), tenant.tokensPerDay()), tenant);
+                check(param + ".tokens_per_month", budget.tokensPerMonth(), ceiling == null ? tenant.tokensPerMonth() : positiveMin(ceiling.tokensPerMonth(), tenant.tokensPerMonth()), tenant);
+            }
+        }
+        return ModelBudgets.format(asked);
+    }
+
+    private static void check(String param, long asked, long ceiling, TenantRow tenant) {
+        if (ceiling > 0 && asked > ceiling) {
+            throw TenancyRefusal.invalid(param, "A key's budget cannot be above its tenant's: " + param + " exceeds tenant \""
+                    + tenant.name() + "\"'s " + ceiling + ".");
+        }
+    }
+
+    /** The smaller of two limits where 0 means none. */
+    private static long positiveMin(long a, long b) {
+        return a == 0 ? b : b == 0 ? a : Math.min(a, b);
+    }
+
+    private List<String> keyModelsOrTenants(@Nullable List<String> asked, TenantRow tenant) {
+        List<String> chosen = keyModels(asked, tenant);
+        if (!chosen.isEmpty()) {
+            return chosen;
+        }
+        List<String> tenantModels = ModelList.parse(tenant.allowedModels());
+        return tenantModels.isEmpty() ? models : tenantModels;
     }
 
     private List<String> keyModels(@Nullable List<String> asked, TenantRow tenant) {

@@ -15,6 +15,7 @@ public record TenantRow(@Id String id,
                         long tokensPerMinute,
                         long tokensPerDay,
                         long tokensPerMonth,
+                        String modelBudgets,
                         @Nullable String saiKeyEncrypted,
                         Instant createdAt,
                         Instant updatedAt) {

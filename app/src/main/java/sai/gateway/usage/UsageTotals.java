@@ -56,12 +56,12 @@ public final class UsageTotals {
 
     /**
      * Prompt plus completion tokens per tenant and per key and UTC day, for every day from {@code fromDay} on:
-     * keys {@code tenant:<id>:day:<yyyy-MM-dd>} and {@code key:<id>:day:<yyyy-MM-dd>}. Requests without a tenant
-     * or key count for neither.
+     * keys {@code tenant:<id>:day:<yyyy-MM-dd>} and {@code key:<id>:day:<yyyy-MM-dd>}, and per model
+     * {@code tenant:<id>:model:<model>:day:<yyyy-MM-dd>} (and the key's). Requests without a tenant or key count for neither.
      */
     public Map<String, Long> tokensByScopeSince(LocalDate fromDay) {
-        String sql = "SELECT usage_day, tenant_id, key_id, SUM(prompt_tokens + completion_tokens) FROM usage_daily "
-                + "WHERE usage_day >= ? GROUP BY usage_day, tenant_id, key_id";
+        String sql = "SELECT usage_day, tenant_id, key_id, model, SUM(prompt_tokens + completion_tokens) FROM usage_daily "
+                + "WHERE usage_day >= ? GROUP BY usage_day, tenant_id, key_id, model";
         Map<String, Long> tokens = new HashMap<>();
         try (Connection connection = dataSource.getConnection();
              PreparedStatement query = connection.prepareStatement(sql)) {
@@ -71,12 +71,15 @@ public final class UsageTotals {
                     String day = rows.getObject(1, LocalDate.class).toString();
                     String tenant = rows.getString(2);
                     String key = rows.getString(3);
-                    long sum = rows.getLong(4);
+                    String model = rows.getString(4);
+                    long sum = rows.getLong(5);
                     if (!tenant.isEmpty()) {
                         tokens.merge("tenant:" + tenant + ":day:" + day, sum, Long::sum);
+                        tokens.merge("tenant:" + tenant + ":model:" + model + ":day:" + day, sum, Long::sum);
                     }
                     if (!key.isEmpty()) {
                         tokens.merge("key:" + key + ":day:" + day, sum, Long::sum);
+                        tokens.merge("key:" + key + ":model:" + model + ":day:" + day, sum, Long::sum);
                     }
                 }
             }

@@ -180,6 +180,40 @@ class VirtualKeysTest extends SaiFakeTest {
     }
 
     @Test
+    void aModelsBudgetRefusesThatModelOnlyAndAKeysCannotExceedItsTenants() {
+        stubAnswer("ok", 40, 60, "sai-model");
+        TenantRow team = admin.createTenant(new TenantChange("models-" + UUID.randomUUID(), List.of(), 0L, 0L, 0L, 0L, Optional.empty(),
+                Map.of("sai-model", new ModelBudget(150, 0))));
+        String key = admin.createKey(new KeyChange(team.id(), "m", null, List.of(), 0L, 0L, 0L, 0L, null, null)).secret().reveal();
+
+        for (int i = 0; i < 2; i++) { // 100 tokens each: the second overdraws sai-model's 150
+            assertThat(postJson("/v1/chat/completions", chat("q" + i), "Authorization", "Bearer " + key).statusCode()).isEqualTo(200);
+        }
+        HttpResponse<String> refused = postJson("/v1/chat/completions", chat("q2"), "Authorization", "Bearer " + key);
+        OpenAiErrors.assertError(refused, 429, "tokens", "budget_exceeded", null);
+        assertThat(refused.body()).contains("daily budget for model 'sai-model' (150 tokens)");
+        String claude = "{\"model\":\"claude-sonnet-4-5-20250929\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        assertThat(postJson("/v1/chat/completions", claude, "Authorization", "Bearer " + key).statusCode()).isEqualTo(200);
+        HttpResponse<String> me = get("/v1/me", "Authorization", "Bearer " + key);
+        assertThat(Json.parse(me.body()).at("/tenant_limits/remaining/0/model").asText()).isEqualTo("sai-model");
+        assertThat(Json.parse(me.body()).at("/tenant_limits/remaining/0/used").asLong()).isEqualTo(150);
+
+        assertThatRefused(() -> admin.createKey(new KeyChange(team.id(), "big", null, List.of(), 0L, 0L, 0L, 0L, null, null,
+                Map.of("sai-model", new ModelBudget(151, 0)))), "model_budgets.sai-model.tokens_per_day");
+        assertThatRefused(() -> admin.createKey(new KeyChange(team.id(), "other", null, List.of("sai-model"), 0L, 0L, 0L, 0L, null, null,
+                Map.of("claude-sonnet-4-5-20250929", new ModelBudget(10, 0)))), "model_budgets.claude-sonnet-4-5-20250929");
+    }
+
+    private static void assertThatRefused(Runnable change, String param) {
+        try {
+            change.run();
+            throw new AssertionError("not refused: " + param);
+        } catch (TenancyRefusal refusal) {
+            assertThat(refusal.param()).isEqualTo(param);
+        }
+    }
+
+    @Test
     void everySurfaceLeavesAUsageRowWithTheTokensSaiReported() {
         stubAnswer("ok", 5, 7, "sai-model");
         TenantRow team = tenant("usage", List.of(), 0, 0, Optional.empty());

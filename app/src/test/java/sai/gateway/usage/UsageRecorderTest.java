@@ -266,13 +266,20 @@ class UsageRecorderTest {
                 record(d3, "ten-b", "key-b1", "gpt-4o", 200, 4, 4, 1, false)));
         UsageTotals totals = new UsageTotals(db, false);
 
-        assertThat(totals.tokensByScopeSince(LocalDate.parse("2031-03-05"))).isEqualTo(Map.of(
-                "tenant:ten-a:day:2031-03-05", 22L,
-                "key:key-a1:day:2031-03-05", 22L,
-                "tenant:ten-b:day:2031-03-05", 330L,
-                "key:key-b1:day:2031-03-05", 330L,
-                "tenant:ten-b:day:2031-03-06", 8L,
-                "key:key-b1:day:2031-03-06", 8L));
+        assertThat(totals.tokensByScopeSince(LocalDate.parse("2031-03-05"))).isEqualTo(Map.ofEntries(
+                Map.entry("tenant:ten-a:day:2031-03-05", 22L),
+                Map.entry("key:key-a1:day:2031-03-05", 22L),
+                Map.entry("tenant:ten-b:day:2031-03-05", 330L),
+                Map.entry("key:key-b1:day:2031-03-05", 330L),
+                Map.entry("tenant:ten-b:day:2031-03-06", 8L),
+                Map.entry("key:key-b1:day:2031-03-06", 8L),
+                // and per model, for the budgets per model
+                Map.entry("tenant:ten-a:model:claude:day:2031-03-05", 22L),
+                Map.entry("key:key-a1:model:claude:day:2031-03-05", 22L),
+                Map.entry("tenant:ten-b:model:gpt-4o:day:2031-03-05", 330L),
+                Map.entry("key:key-b1:model:gpt-4o:day:2031-03-05", 330L),
+                Map.entry("tenant:ten-b:model:gpt-4o:day:2031-03-06", 8L),
+                Map.entry("key:key-b1:model:gpt-4o:day:2031-03-06", 8L)));
 
         // [from, to) covers the days it overlaps: 2031-03-04 from its last hour, 2031-03-05 whole; to at midnight excludes 03-06.
         Instant from = Instant.parse("2031-03-04T23:00:00Z");
