@@ -20,7 +20,11 @@ public record DatabaseUrl(Engine engine, String jdbcUrl, @Nullable String user, 
 
     public enum Engine { H2, POSTGRES }
 
-    public static final String H2_MODE = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+    /**
+     * PostgreSQL's dialect, and no close at JVM exit: H2's own shutdown hook would close the database while the
+     * gateway's shutdown sequence still writes the last usage records; the pool closes it, last.
+     */
+    public static final String H2_MODE = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE";
 
     /** The accepted forms, for the configuration report (never the value: it may hold a password). */
     public static final String FORMS = "postgres://user:password@host:5432/database, or a jdbc:postgresql: or jdbc:h2: URL";
