@@ -10,11 +10,12 @@ import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import sai.gateway.config.InvalidConfigurationException;
 import sai.gateway.config.Setting;
+import sai.gateway.text.Printable;
 
 import javax.sql.DataSource;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -40,11 +41,7 @@ class TenancyDataSourceFactory implements AutoCloseable {
                     + "point it at PostgreSQL (on Lambda, through RDS Proxy)"));
         }
         if (url.engine() == DatabaseUrl.Engine.H2 && url.jdbcUrl().startsWith("jdbc:h2:file:")) {
-            try {
-                Files.createDirectories(config.dataDirectory());
-            } catch (IOException e) {
-                throw new UncheckedIOException("DATA_DIR cannot be created: " + config.dataDirectory(), e);
-            }
+            requireDataDir(config);
         }
         HikariConfig pool = new HikariConfig();
         pool.setPoolName("tenancy");
@@ -82,6 +79,24 @@ class TenancyDataSourceFactory implements AutoCloseable {
         if (dataSource != null) {
             dataSource.close();
         }
+    }
+
+    /** The operator's line when DATA_DIR is a file, or a place the gateway cannot create or write. */
+    private static void requireDataDir(TenancyConfiguration config) {
+        Path dir = config.dataDirectory();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException | SecurityException e) {
+            throw dataDirProblem(config);
+        }
+        if (!Files.isWritable(dir)) {
+            throw dataDirProblem(config);
+        }
+    }
+
+    private static InvalidConfigurationException dataDirProblem(TenancyConfiguration config) {
+        return new InvalidConfigurationException(List.of(Setting.PREFIX + "DATA_DIR must be a directory the gateway can create and write, "
+                + "for example /var/lib/sai-gateway (got \"" + Printable.oneLine(config.dataDir(), 200) + "\")"));
     }
 
     /** The Lambda jar leaves H2 out: a function's disk is gone with its instance, and every instance would have its own. */

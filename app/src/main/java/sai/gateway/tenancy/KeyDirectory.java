@@ -203,6 +203,14 @@ public class KeyDirectory {
     @PreDestroy
     void close() {
         refresher.shutdownNow();
+        // The last uses since the last refresh, so a stop right after a request still records when the key was used.
+        if (!used.isEmpty()) {
+            try {
+                keys.markUsed(new ArrayList<>(used), Instant.now());
+            } catch (RuntimeException e) {
+                LOG.warn("[KEYS] last-used times not written at shutdown ({})", DatabaseFailures.describe(e));
+            }
+        }
     }
 
     private record Snapshot(Map<String, KeyGrant> byHash, Map<String, KeyGrant> keys, Map<String, Tenant> tenants, Instant readAt) {
