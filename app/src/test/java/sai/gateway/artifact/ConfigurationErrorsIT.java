@@ -1,15 +1,24 @@
 package sai.gateway.artifact;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import sai.gateway.testing.GatewayProcess;
+import sai.gateway.testing.Json;
+import sai.gateway.testing.PostgresProcess;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +36,9 @@ class ConfigurationErrorsIT {
     private static final String REDIS_URL_LINE = "Configuration error: REDIS_URL must be a URL starting with redis://, rediss://, "
             + "redis+ssl://, redis+tls://, redis-socket://, redis+socket://, redis-sentinel://, rediss-sentinel:// (in lower case), "
             + "for example redis://redis:6379";
+
+    private static final String DATABASE_URL_FORM_LINE = "Configuration error: DATABASE_URL must be "
+            + "postgres://user:password@host:5432/database, or a jdbc:postgresql: or jdbc:h2: URL";
 
     @Test
     void noEnvironmentAtAllNamesSaiUrlFirst() {
@@ -103,6 +115,12 @@ class ConfigurationErrorsIT {
                 arguments("SAI_SECRET_TTL", "48h",
                         "Configuration error: SAI_SECRET_TTL must be a duration of at most 24h, a whole number followed by ms, s, m or h, for example 5m (got \"48h\")"),
                 arguments("GATEWAY_REQUIRE_API_KEYS", "on", "Configuration error: GATEWAY_REQUIRE_API_KEYS must be true or false (got \"on\")"),
+                arguments("USAGE_RETENTION_DAYS", "0",
+                        "Configuration error: USAGE_RETENTION_DAYS must be a whole number of days from 1 to 36500, for example 90 (got \"0\")"),
+                arguments("USAGE_RETENTION_DAYS", "abc",
+                        "Configuration error: USAGE_RETENTION_DAYS must be a whole number of days from 1 to 36500, for example 90 (got \"abc\")"),
+                // Not repeated: a database URL can hold a password.
+                arguments("DATABASE_URL", "mysql://u:hunter2@db/gateway", DATABASE_URL_FORM_LINE),
                 arguments("SAI_MODELS", " , ",
                         "Configuration error: SAI_MODELS must list at least one model id (comma-separated), for example sai-model,claude-sonnet-4-5-20250929 (got \" , \")"));
     }
@@ -150,6 +168,144 @@ class ConfigurationErrorsIT {
             assertThat(demo.awaitExit(EXIT)).as(demo.output()).isEqualTo(1);
             assertThat(demo.stderrLines()).singleElement().asString().startsWith("Configuration error: REQUEST_TIMEOUT must be");
         }
+    }
+
+    // Tenancy (on with GATEWAY_ADMIN_KEY): its settings, its database and its encryption key are checked before
+    // the gateway serves, each problem one line naming the variable, and no secret of the setting is ever repeated.
+
+    private static final String ADMIN_KEY = "admin-key-ConfigErrors-7c1d9e";
+    private static final String ENCRYPTION_KEY = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=";
+    private static final String OTHER_ENCRYPTION_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    private static final String TENANT_SAI_KEY = "tenant-SAI-key-ConfigErrors-5150";
+
+    @TempDir
+    Path temp;
+
+    private GatewayProcess.Builder tenancy() {
+        return GatewayProcess.configured(SAI_URL).env("GATEWAY_ADMIN_KEY", ADMIN_KEY).env("DATA_DIR", temp.resolve("data").toString());
+    }
+
+    @Test
+    void anAdminKeyShorterThan16CharactersStopsStartupBeforeAnyDatabaseIsOpened() {
+        String shortKey = "adm-Short-15chr";
+        try (GatewayProcess gateway = tenancy().env("GATEWAY_ADMIN_KEY", shortKey).start()) {
+            assertRefused(gateway, EXIT, "Configuration error: GATEWAY_ADMIN_KEY must be at least 16 characters (e.g. openssl rand -hex 32)",
+                    shortKey);
+            assertThat(temp.resolve("data")).doesNotExist();
+        }
+    }
+
+    @Test
+    void aDatabaseUrlOfAnUnknownFormIsRefusedWithoutRepeatingItsPassword() {
+        try (GatewayProcess gateway = tenancy().env("DATABASE_URL", "mysql://u:SECRETPW@db.example.com/gateway").start()) {
+            assertRefused(gateway, EXIT, DATABASE_URL_FORM_LINE, "SECRETPW", ADMIN_KEY);
+        }
+    }
+
+    @Test
+    void aDatabaseThatNeverAnswersStopsStartupAfterTheStartupWaitNamingDatabaseUrl() throws IOException {
+        int nothingListens;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            nothingListens = socket.getLocalPort();
+        }
+        long started = System.nanoTime();
+        try (GatewayProcess gateway = tenancy().env("DATABASE_URL", "postgres://u:SECRETPW@127.0.0.1:" + nothingListens + "/gateway").start()) {
+            assertRefused(gateway, Duration.ofSeconds(45),
+                    "Configuration error: DATABASE_URL: the database cannot be used (PSQLException, SQL state 08001: cannot connect)",
+                    "SECRETPW", ADMIN_KEY);
+            // tenancy.pool.startup-wait (10 s): a replica started beside its database waits for it, then gives up.
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofSeconds(10), Duration.ofSeconds(40));
+        }
+    }
+
+    @Test
+    void aPostgresqlThatRefusesThePasswordStopsStartupSayingSoAndNeverThePassword() {
+        Optional<PostgresProcess> started = PostgresProcess.start();
+        Assumptions.assumeTrue(started.isPresent(), PostgresProcess.MISSING);
+        try (PostgresProcess postgres = started.get();
+             GatewayProcess gateway = tenancy().env("DATABASE_URL", "postgres://" + postgres.user() + ":WRONGpw-4711@127.0.0.1:"
+                     + postgres.port() + "/" + postgres.database()).start()) {
+            assertRefused(gateway, Duration.ofSeconds(45), "Configuration error: DATABASE_URL: the database cannot be used "
+                    + "(PSQLException, SQL state 28P01: the user or password is refused)", "WRONGpw-4711", postgres.password(), ADMIN_KEY);
+        }
+    }
+
+    @Test
+    void anEncryptionKeyThatIsNot32BytesOfBase64IsRefusedWithoutRepeatingIt() {
+        String tenBytes = "bm90LTMyLWJ5dA==";
+        try (GatewayProcess gateway = tenancy().env("GATEWAY_ENCRYPTION_KEY", tenBytes).start()) {
+            assertRefused(gateway, EXIT, "Configuration error: GATEWAY_ENCRYPTION_KEY must be 32 random bytes in base64 "
+                    + "(openssl rand -base64 32); it decodes to 10 bytes", tenBytes, ADMIN_KEY);
+        }
+        String notBase64 = "not*base64*SECRET";
+        try (GatewayProcess gateway = tenancy().env("GATEWAY_ENCRYPTION_KEY", notBase64).start()) {
+            assertRefused(gateway, EXIT, "Configuration error: GATEWAY_ENCRYPTION_KEY must be 32 random bytes in base64 (openssl rand -base64 32)",
+                    notBase64, ADMIN_KEY);
+        }
+    }
+
+    @Test
+    void storedTenantSaiKeysNeedTheirEncryptionKeyAtEveryRestart() throws Exception {
+        List<String> seen = new java.util.ArrayList<>();
+        try (GatewayProcess gateway = tenancy().env("GATEWAY_ENCRYPTION_KEY", ENCRYPTION_KEY).start().awaitHealthy()) {
+            HttpResponse<String> created = gateway.http().send(HttpRequest.newBuilder(gateway.uri("/admin/tenants"))
+                    .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"sealed\",\"sai_api_key\":" + Json.quote(TENANT_SAI_KEY) + "}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            assertThat(Json.parse(created.body()).path("has_sai_api_key").asBoolean()).isTrue();
+            gateway.terminate();
+            // 143: SIGTERM's status, as after every stop (ShutdownIT).
+            assertThat(gateway.awaitExit(Duration.ofSeconds(40))).as(gateway.output()).isEqualTo(143);
+            seen.addAll(everything(gateway));
+        }
+        try (GatewayProcess gateway = tenancy().start()) {
+            assertRefused(gateway, EXIT, "Configuration error: GATEWAY_ENCRYPTION_KEY must be set: 1 tenant SAI key(s) are stored encrypted with it",
+                    TENANT_SAI_KEY, ADMIN_KEY);
+            seen.addAll(everything(gateway));
+        }
+        try (GatewayProcess gateway = tenancy().env("GATEWAY_ENCRYPTION_KEY", OTHER_ENCRYPTION_KEY).start()) {
+            assertRefused(gateway, EXIT, "Configuration error: GATEWAY_ENCRYPTION_KEY is not the key the stored tenant SAI keys were encrypted with",
+                    TENANT_SAI_KEY, ADMIN_KEY, OTHER_ENCRYPTION_KEY);
+            seen.addAll(everything(gateway));
+        }
+        // The refused starts changed nothing: the right key still opens what is stored.
+        try (GatewayProcess gateway = tenancy().env("GATEWAY_ENCRYPTION_KEY", ENCRYPTION_KEY).start().awaitHealthy()) {
+            HttpResponse<String> tenants = gateway.http().send(HttpRequest.newBuilder(gateway.uri("/admin/tenants"))
+                    .header("Authorization", "Bearer " + ADMIN_KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(tenants.statusCode()).as(tenants.body()).isEqualTo(200);
+            assertThat(Json.parse(tenants.body()).path("data").get(0).path("has_sai_api_key").asBoolean()).isTrue();
+            assertThat(tenants.body()).doesNotContain(TENANT_SAI_KEY);
+            seen.addAll(everything(gateway));
+        }
+        assertThat(seen).noneMatch(l -> l.contains(TENANT_SAI_KEY) || l.contains(ADMIN_KEY) || l.contains(ENCRYPTION_KEY)
+                || l.contains(OTHER_ENCRYPTION_KEY));
+    }
+
+    @Test
+    void aDataDirThatIsAFileIsRefusedNamingDataDir() throws IOException {
+        Path file = Files.writeString(temp.resolve("not-a-directory"), "x");
+        try (GatewayProcess gateway = tenancy().env("DATA_DIR", file.toString()).start()) {
+            assertRefused(gateway, EXIT, "Configuration error: DATA_DIR must be a directory the gateway can create and write, "
+                    + "for example /var/lib/sai-gateway (got \"" + file + "\")", ADMIN_KEY);
+        }
+    }
+
+    /** Exit 1 within {@code within}, exactly {@code line} on standard error, no stack trace, and none of {@code secrets} anywhere. */
+    private static void assertRefused(GatewayProcess gateway, Duration within, String line, String... secrets) {
+        assertThat(gateway.awaitExit(within)).as(gateway.output()).isEqualTo(1);
+        assertThat(gateway.stderrLines()).as(gateway.output()).containsExactly(line);
+        // The line itself may name a driver's exception class (DatabaseFailures); nothing else may.
+        List<String> rest = Stream.concat(gateway.stdoutLines().stream(), gateway.logFileLines().stream()).toList();
+        assertThat(rest).as(gateway.output()).noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception") || l.startsWith("Caused by"));
+        List<String> all = everything(gateway);
+        for (String secret : secrets) {
+            assertThat(all).as("never " + secret).noneMatch(l -> l.contains(secret));
+        }
+    }
+
+    private static List<String> everything(GatewayProcess gateway) {
+        return Stream.of(gateway.stdoutLines(), gateway.stderrLines(), gateway.logFileLines()).flatMap(List::stream).toList();
     }
 
     private static void assertNoStackTrace(GatewayProcess gateway) {

@@ -18,6 +18,8 @@ import sai.gateway.testing.SaiFakeTest;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -240,6 +242,30 @@ class OperatorSwitchesIT {
     }
 
     @Test
+    void tenancyOffByDefaultHasNoAdminApiNoDatabaseAndNeedsNoKey() throws Exception {
+        Path dataDir = Files.createTempDirectory("tenancy-off-").resolve("data");
+        // DATABASE_URL alone does not turn tenancy on: nothing listens there, and the gateway starts all the same.
+        try (GatewayProcess gateway = GatewayProcess.configured(sai.baseUrl()).env("DATA_DIR", dataDir.toString())
+                .env("DATABASE_URL", "postgres://u:p@127.0.0.1:9/gateway").start().awaitHealthy()) {
+            assertThat(chat(gateway).statusCode()).isEqualTo(200);
+            assertThat(chat(gateway, "Authorization", "Bearer sk-sai-" + "x".repeat(43)).statusCode()).isEqualTo(200);
+            for (String path : List.of("/admin/tenants", "/admin/keys", "/admin/openapi.yml", "/v1/me")) {
+                HttpResponse<String> answer = get(gateway, path, "Authorization", "Bearer whatever-admin-key-0000");
+                assertThat(answer.statusCode()).as(path + " " + answer.body()).isEqualTo(404);
+                assertThat(Json.parse(answer.body()).path("error").path("type").asText()).as(path).isNotBlank();
+            }
+            HttpResponse<String> create = gateway.http().send(HttpRequest.newBuilder(gateway.uri("/admin/tenants"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"t\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(create.statusCode()).as(create.body()).isEqualTo(404);
+            assertThat(gateway.output()).doesNotContain("[KEYS]").doesNotContain("Hikari").doesNotContain("Flyway");
+            assertThat(dataDir).doesNotExist();
+            // Nor anything under the default DATA_DIR (data, in the working directory).
+            assertThat(gateway.logDir().resolve("data")).doesNotExist();
+        }
+    }
+
+    @Test
     void theDemoAnswersFromTheBuiltInSimulatorWithoutAnySetting() throws Exception {
         try (GatewayProcess gateway = GatewayProcess.bare().env("MICRONAUT_ENVIRONMENTS", "demo").start().awaitHealthy()) {
             HttpResponse<String> answer = chat(gateway);
@@ -279,8 +305,11 @@ class OperatorSwitchesIT {
         return gateway.http().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static HttpResponse<String> get(GatewayProcess gateway, String path) throws IOException, InterruptedException {
-        return gateway.http().send(HttpRequest.newBuilder(gateway.uri(path)).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> get(GatewayProcess gateway, String path, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(gateway.uri(path)).timeout(Duration.ofSeconds(10)).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return gateway.http().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }
