@@ -1,5 +1,6 @@
 package sai.gateway.lambda;
 
+import io.micronaut.context.annotation.BootstrapContextCompatible;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.core.annotation.Nullable;
@@ -15,6 +16,7 @@ import java.time.Duration;
  * (a VPC endpoint without private DNS, or a test double); {@code region} defaults to Lambda's {@code AWS_REGION}.
  */
 @ConfigurationProperties(AwsSecretConfiguration.PREFIX)
+@BootstrapContextCompatible // TenancySecretLocator reads the secret in the bootstrap context
 public record AwsSecretConfiguration(@Nullable String secretId,
                                      @Nullable Duration ttl,
                                      @Nullable URI endpoint,

@@ -33,8 +33,12 @@ class SecretsManagerClientFactory {
     @Singleton
     @Bean(preDestroy = "close")
     SecretsManagerClient secretsManagerClient(AwsSecretConfiguration config, @Nullable AwsCredentialsProvider credentials) {
-        return build(config, credentials != null ? credentials
-                : AwsCredentialsProviderChain.of(EnvironmentVariableCredentialsProvider.create(), SystemPropertyCredentialsProvider.create()));
+        return build(config, credentials != null ? credentials : defaultCredentials());
+    }
+
+    /** What Lambda sets (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), or the aws.* system properties. */
+    static AwsCredentialsProvider defaultCredentials() {
+        return AwsCredentialsProviderChain.of(EnvironmentVariableCredentialsProvider.create(), SystemPropertyCredentialsProvider.create());
     }
 
     static SecretsManagerClient build(AwsSecretConfiguration config, AwsCredentialsProvider credentials) {

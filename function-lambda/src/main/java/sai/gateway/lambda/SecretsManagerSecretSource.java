@@ -2,9 +2,9 @@ package sai.gateway.lambda;
 
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
-import io.micronaut.context.exceptions.ConfigurationException;
+import io.micronaut.context.env.Environment;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
-import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -13,13 +13,8 @@ import sai.gateway.secrets.EnvironmentSecretSource;
 import sai.gateway.secrets.Secret;
 import sai.gateway.secrets.SecretSource;
 import sai.gateway.secrets.SecretsConfiguration;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
-import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -66,8 +61,8 @@ public final class SecretsManagerSecretSource implements SecretSource {
     @Inject
     public SecretsManagerSecretSource(SecretsManagerClient client, JsonMapper json, AwsSecretConfiguration config,
                                       @Value("${secrets.require-gateway-api-keys:false}") boolean requireGatewayApiKeys,
-                                      SecretsConfiguration environment) {
-        this(client, json, config, requireGatewayApiKeys, System::nanoTime);
+                                      SecretsConfiguration environment, Environment properties) {
+        this(client, json, config, requireGatewayApiKeys, System::nanoTime, readAtBootstrap(properties, config.secretId()));
         List<String> ignored = Stream.of(
                         Map.entry(SAI_KEY, nullToEmpty(environment.saiKey()) + nullToEmpty(environment.saiKeyFile())),
                         Map.entry(SAI_COOKIE, nullToEmpty(environment.saiCookie()) + nullToEmpty(environment.saiCookieFile())),
@@ -86,13 +81,19 @@ public final class SecretsManagerSecretSource implements SecretSource {
 
     SecretsManagerSecretSource(SecretsManagerClient client, JsonMapper json, AwsSecretConfiguration config,
                                boolean requireGatewayApiKeys, LongSupplier nanoClock) {
+        this(client, json, config, requireGatewayApiKeys, nanoClock, null);
+    }
+
+    private SecretsManagerSecretSource(SecretsManagerClient client, JsonMapper json, AwsSecretConfiguration config,
+                                       boolean requireGatewayApiKeys, LongSupplier nanoClock, @Nullable SecretDocument readAtBootstrap) {
         this.client = client;
         this.json = json;
         this.secretId = config.secretId();
         this.ttlNanos = config.ttl().toNanos();
         this.requireGatewayApiKeys = requireGatewayApiKeys;
         this.nanoClock = nanoClock;
-        Values values = read(); // throws: the function does not start without its credentials
+        // throws: the function does not start without its credentials
+        Values values = readAtBootstrap != null ? values(readAtBootstrap) : read();
         this.snapshot = new Snapshot(values, nanoClock.getAsLong() + ttlNanos);
         LOG.info("[SECRETS] system credentials from AWS Secrets Manager secret {} (version {}): {}; re-read every {}",
                 secretId, values.versionId(), values.summary(), config.ttl());
@@ -168,69 +169,35 @@ public final class SecretsManagerSecretSource implements SecretSource {
         }
     }
 
-    /** One GetSecretValue call (the SDK retries throttling and 5xx), parsed and checked. Never logs or quotes the content. */
+    /** One GetSecretValue call, parsed and checked. Never logs or quotes the content. */
     private Values read() {
-        GetSecretValueResponse response;
-        try {
-            response = client.getSecretValue(r -> r.secretId(secretId));
-        } catch (ResourceNotFoundException e) {
-            throw new ConfigurationException("SAI_SECRET_ID: AWS Secrets Manager has no secret " + secretId
-                    + " (or it has no value yet: aws secretsmanager put-secret-value --secret-id " + secretId + " ...)");
-        } catch (SecretsManagerException e) {
-            String code = e.awsErrorDetails() == null ? "HTTP " + e.statusCode() : e.awsErrorDetails().errorCode();
-            String hint = "AccessDeniedException".equals(code)
-                    ? ": the function's role needs secretsmanager:GetSecretValue on it (and kms:Decrypt for a customer-managed key)"
-                    : "";
-            throw new ConfigurationException("SAI_SECRET_ID: reading secret " + secretId + " from AWS Secrets Manager failed with "
-                    + code + hint);
-        } catch (SdkException e) {
-            throw new ConfigurationException("SAI_SECRET_ID: AWS Secrets Manager could not be reached to read secret " + secretId
-                    + " (" + e.getClass().getSimpleName() + ")");
-        }
-        return parse(response);
+        return values(SecretDocument.read(client, json, secretId));
     }
 
-    private Values parse(GetSecretValueResponse response) {
-        String text = response.secretString();
-        if (text == null) {
-            throw invalid("holds binary data; store the JSON object as the secret string");
-        }
-        JsonNode root;
-        try {
-            root = json.readValue(text, JsonNode.class);
-        } catch (IOException | RuntimeException e) {
-            throw invalid("is not valid JSON"); // the parser's message can quote the content
-        }
-        if (root == null || !root.isObject()) {
-            throw invalid("is not a JSON object");
-        }
-        Optional<Secret> key = field(root, SAI_KEY).map(Secret::of);
-        Optional<Secret> cookie = field(root, SAI_COOKIE).map(Secret::of);
+    /**
+     * The document {@link TenancySecretLocator} read moments before, while the context was starting: init reads the
+     * secret once, not twice. Only the same secret counts (a test may build this source by hand).
+     */
+    @Nullable
+    private static SecretDocument readAtBootstrap(Environment properties, String secretId) {
+        return properties.getPropertySources().stream()
+                .filter(TenancySecretLocator.SecretPropertySource.class::isInstance)
+                .map(s -> ((TenancySecretLocator.SecretPropertySource) s).document())
+                .filter(d -> d.secretId().equals(secretId))
+                .findFirst().orElse(null);
+    }
+
+    private Values values(SecretDocument secret) {
+        Optional<Secret> key = secret.field(SAI_KEY).map(Secret::of);
+        Optional<Secret> cookie = secret.field(SAI_COOKIE).map(Secret::of);
         if (key.isEmpty() && cookie.isEmpty()) {
-            throw invalid("has neither " + SAI_KEY + " nor " + SAI_COOKIE + ": the gateway needs at least one system credential for SAI");
+            throw secret.invalid("has neither " + SAI_KEY + " nor " + SAI_COOKIE + ": the gateway needs at least one system credential for SAI");
         }
-        List<Secret> accessKeys = field(root, GATEWAY_API_KEYS).map(EnvironmentSecretSource::splitKeys).orElse(List.of());
+        List<Secret> accessKeys = secret.field(GATEWAY_API_KEYS).map(EnvironmentSecretSource::splitKeys).orElse(List.of());
         if (requireGatewayApiKeys && accessKeys.isEmpty()) {
-            throw invalid("has no " + GATEWAY_API_KEYS + ", and GATEWAY_REQUIRE_API_KEYS is true");
+            throw secret.invalid("has no " + GATEWAY_API_KEYS + ", and GATEWAY_REQUIRE_API_KEYS is true");
         }
-        return new Values(key, cookie, accessKeys, response.versionId());
-    }
-
-    private Optional<String> field(JsonNode root, String name) {
-        JsonNode node = root.get(name);
-        if (node == null || node.isNull()) {
-            return Optional.empty();
-        }
-        if (!node.isString()) {
-            throw invalid("field " + name + " must be a string");
-        }
-        String value = node.getStringValue().strip();
-        return value.isEmpty() ? Optional.empty() : Optional.of(value);
-    }
-
-    private ConfigurationException invalid(String problem) {
-        return new ConfigurationException("SAI_SECRET_ID: secret " + secretId + " " + problem
-                + ". Expected {\"" + SAI_KEY + "\": \"...\", \"" + SAI_COOKIE + "\": \"...\", \"" + GATEWAY_API_KEYS + "\": \"key1,key2\"}");
+        return new Values(key, cookie, accessKeys, secret.versionId());
     }
 
     private record Snapshot(Values values, long refreshDueNanos) {

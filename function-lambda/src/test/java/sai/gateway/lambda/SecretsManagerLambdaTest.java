@@ -43,11 +43,13 @@ class SecretsManagerLambdaTest {
 
     @BeforeAll
     void start() {
+        SecretsManagerStub.useTestCredentials();
         sai = LambdaFixture.startSai();
     }
 
     @AfterAll
     void stop() {
+        SecretsManagerStub.clearTestCredentials();
         sai.stop();
         sm.stop();
     }

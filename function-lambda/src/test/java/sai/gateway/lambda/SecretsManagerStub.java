@@ -31,6 +31,20 @@ final class SecretsManagerStub {
 
     final WireMockServer server;
 
+    /**
+     * Credentials for the client TenancySecretLocator builds in Micronaut's bootstrap context, where a test cannot
+     * register a credentials bean: the aws.* system properties, which its chain reads after the (unset) variables.
+     */
+    static void useTestCredentials() {
+        System.setProperty("aws.accessKeyId", ACCESS_KEY_ID);
+        System.setProperty("aws.secretAccessKey", "test-secret-access-key");
+    }
+
+    static void clearTestCredentials() {
+        System.clearProperty("aws.accessKeyId");
+        System.clearProperty("aws.secretAccessKey");
+    }
+
     SecretsManagerStub() {
         server = new WireMockServer(options().dynamicPort());
         server.start();
@@ -65,6 +79,17 @@ final class SecretsManagerStub {
             json.append(',');
         }
         json.append(Json.quote(name)).append(':').append(Json.quote(value));
+    }
+
+    /** The secret with tenancy fields too; a null value leaves its field out. */
+    static String secret(String saiKey, String gatewayApiKeys, String adminKey, String encryptionKey, String databasePassword) {
+        StringBuilder json = new StringBuilder("{");
+        append(json, "SAI_KEY", saiKey);
+        append(json, "GATEWAY_API_KEYS", gatewayApiKeys);
+        append(json, "GATEWAY_ADMIN_KEY", adminKey);
+        append(json, "GATEWAY_ENCRYPTION_KEY", encryptionKey);
+        append(json, "DATABASE_PASSWORD", databasePassword);
+        return json.append('}').toString();
     }
 
     static ResponseDefinitionBuilder value(String secretString, String versionId) {
