@@ -222,10 +222,10 @@ if has keys; then
     wait_http keys "$KEYS_PID" "http://127.0.0.1:$KEYS_PORT/health"
     # A tenant and a key with limits far above the load, so every limit and budget is checked and none refuses.
     tenant=$(curl -s "http://127.0.0.1:$KEYS_PORT/admin/tenants" -H "Authorization: Bearer $KEYS_ADMIN" -H 'Content-Type: application/json' \
-        -d '{"name":"bench","requests_per_minute":100000000,"tokens_per_minute":100000000000,"tokens_per_day":100000000000000,"tokens_per_month":100000000000000}' \
+        -d '{"name":"bench","requests_per_minute":1000000000,"tokens_per_minute":10000000000,"tokens_per_day":10000000000000,"tokens_per_month":100000000000000}' \
         | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])') || die "could not create the bench tenant"
     KEYS_KEY=$(curl -s "http://127.0.0.1:$KEYS_PORT/admin/keys" -H "Authorization: Bearer $KEYS_ADMIN" -H 'Content-Type: application/json' \
-        -d "{\"tenant_id\":\"$tenant\",\"name\":\"bench\",\"requests_per_minute\":100000000,\"tokens_per_day\":100000000000000}" \
+        -d "{\"tenant_id\":\"$tenant\",\"name\":\"bench\",\"requests_per_minute\":1000000000,\"tokens_per_day\":10000000000000}" \
         | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])') || die "could not create the bench key"
     log "gateway with keys up (pid $KEYS_PID): tenant $tenant, a virtual key with every limit set"
 fi

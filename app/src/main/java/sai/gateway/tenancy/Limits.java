@@ -8,6 +8,16 @@ public record Limits(long requestsPerMinute, long tokensPerMinute, long tokensPe
 
     public static final Limits NONE = new Limits(0, 0, 0, 0);
 
+    /**
+     * The largest value of each limit, by field name: far above any real use, and within what a token bucket can refill
+     * (one token per nanosecond: 6e10 a minute, 8.6e13 a day). Above it the admin API answers 400.
+     */
+    public static final java.util.Map<String, Long> MAX = java.util.Map.of(
+            "requests_per_minute", 1_000_000_000L,
+            "tokens_per_minute", 10_000_000_000L,
+            "tokens_per_day", 10_000_000_000_000L,
+            "tokens_per_month", 100_000_000_000_000L);
+
     public Limits {
         if (requestsPerMinute < 0 || tokensPerMinute < 0 || tokensPerDay < 0 || tokensPerMonth < 0) {
             throw new IllegalArgumentException("limits are 0 (none) or positive");

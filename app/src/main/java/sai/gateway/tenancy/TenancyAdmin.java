@@ -201,6 +201,10 @@ public class TenancyAdmin {
                         + " may use: " + String.join(", ", models) + ".");
             }
             ModelBudget budget = entry.getValue();
+            if (budget.tokensPerDay() > Limits.MAX.get("tokens_per_day") || budget.tokensPerMonth() > Limits.MAX.get("tokens_per_month")) {
+                throw TenancyRefusal.invalid(param, param + ": budgets are whole numbers up to " + Limits.MAX.get("tokens_per_day")
+                        + " a day and " + Limits.MAX.get("tokens_per_month") + " a month.");
+            }
             if (tenant != null) {
                 ModelBudget ceiling = tenantBudgets.get(model);
                 check(param + ".tokens_per_day", budget.tokensPerDay(), ceiling == null ? tenant.tokensPerDay() : positiveMin(ceiling.tokensPerDay(), tenant.tokensPerDay()), tenant);
@@ -294,8 +298,9 @@ public class TenancyAdmin {
         if (asked == null) {
             return current;
         }
-        if (asked < 0) {
-            throw TenancyRefusal.invalid(param, param + " must be 0 (no limit) or a positive whole number.");
+        long max = Limits.MAX.get(param);
+        if (asked < 0 || asked > max) {
+            throw TenancyRefusal.invalid(param, param + " must be 0 (no limit) or a whole number up to " + max + ".");
         }
         return asked;
     }

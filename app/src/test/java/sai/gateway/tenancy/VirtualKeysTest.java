@@ -179,6 +179,26 @@ class VirtualKeysTest extends SaiFakeTest {
         assertThat(me.body()).doesNotContain(key);
     }
 
+    /** Found by the benchmark: limits far above the load once made every request a 500 (a bucket cannot refill that fast). */
+    @Test
+    void theLargestLimitsAreAnsweredAndLargerOnesAreRefusedAtTheAdminSide() {
+        stubAnswer("ok", 1, 1, "sai-model");
+        TenantRow team = admin.createTenant(new TenantChange("max-" + UUID.randomUUID(), List.of(), Limits.MAX.get("requests_per_minute"),
+                Limits.MAX.get("tokens_per_minute"), Limits.MAX.get("tokens_per_day"), Limits.MAX.get("tokens_per_month"), Optional.empty(),
+                Map.of("sai-model", new ModelBudget(Limits.MAX.get("tokens_per_day"), Limits.MAX.get("tokens_per_month")))));
+        String key = admin.createKey(new KeyChange(team.id(), "max", null, List.of(), Limits.MAX.get("requests_per_minute"),
+                Limits.MAX.get("tokens_per_minute"), Limits.MAX.get("tokens_per_day"), Limits.MAX.get("tokens_per_month"), null, null))
+                .secret().reveal();
+
+        assertThat(postJson("/v1/chat/completions", chat("hi"), "Authorization", "Bearer " + key).statusCode()).isEqualTo(200);
+        for (String field : Limits.MAX.keySet()) {
+            long over = Limits.MAX.get(field) + 1;
+            assertThatRefused(() -> admin.createTenant(new TenantChange("over-" + UUID.randomUUID(), List.of(),
+                    field.equals("requests_per_minute") ? over : 0L, field.equals("tokens_per_minute") ? over : 0L,
+                    field.equals("tokens_per_day") ? over : 0L, field.equals("tokens_per_month") ? over : 0L, Optional.empty())), field);
+        }
+    }
+
     @Test
     void aModelsBudgetRefusesThatModelOnlyAndAKeysCannotExceedItsTenants() {
         stubAnswer("ok", 40, 60, "sai-model");
