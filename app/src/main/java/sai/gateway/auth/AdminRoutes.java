@@ -3,7 +3,6 @@ package sai.gateway.auth;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 
-import java.util.Locale;
 
 /**
  * Which requests are the admin API's: {@code /admin} and below, however many slashes and in whatever case (closing
@@ -22,8 +21,16 @@ public final class AdminRoutes {
         if (path == null) {
             return false;
         }
-        String collapsed = path.replaceAll("/{2,}", "/").toLowerCase(Locale.ROOT);
-        return collapsed.equals("/admin") || collapsed.startsWith("/admin/") || collapsed.startsWith("/admin;");
+        // Leading slashes are skipped (//admin is /admin), without a regex: this runs on every request with keys on.
+        int at = 0;
+        while (at < path.length() && path.charAt(at) == '/') {
+            at++;
+        }
+        if (at == 0 || !path.regionMatches(true, at, "admin", 0, 5)) {
+            return false;
+        }
+        int next = at + 5;
+        return next == path.length() || path.charAt(next) == '/' || path.charAt(next) == ';';
     }
 
     public static boolean admitted(HttpRequest<?> request) {
