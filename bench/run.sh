@@ -422,9 +422,9 @@ fi
     if has keys; then
         printf 'note\tgateway with keys: RSS at the end %s MB; the bench key'"'"'s /v1/me at the end: %s\n' "$(rss_now "$KEYS_PID")" \
             "$(curl -s --max-time 5 "http://127.0.0.1:$KEYS_PORT/v1/me" -H "Authorization: Bearer $KEYS_KEY" | python3 -c \
-              'import json,sys; d=json.load(sys.stdin); print("; ".join(f"{r[\"limit\"]} used {r[\"used\"]}" for r in d["key"]["remaining"]))' 2>/dev/null)"
+              'import json,sys; d=json.load(sys.stdin); print("; ".join("%s used %s" % (r["limit"], r["used"]) for r in d["key"]["remaining"]))' 2>/dev/null)"
         printf 'note\tgateway with keys: %s\n' "$(curl -s --max-time 10 "http://127.0.0.1:$KEYS_PORT/admin/usage?group_by=key" -H "Authorization: Bearer $KEYS_ADMIN" \
-            | python3 -c 'import json,sys; d=json.load(sys.stdin)["data"]; print("usage records written: " + ", ".join(f"{r[\"requests\"]} requests, {r[\"prompt_tokens\"]} + {r[\"completion_tokens\"]} tokens" for r in d))' 2>/dev/null || echo "no /admin/usage")"
+            | python3 -c 'import json,sys; d=json.load(sys.stdin)["data"]; print("usage records written: " + ", ".join("%s requests, %s + %s tokens" % (r["requests"], r["prompt_tokens"], r["completion_tokens"]) for r in d))' 2>/dev/null || echo "no /admin/usage")"
     fi
     if has portkey; then
         printf 'note\tPortkey RSS at the end: %s MB; its log has %s error lines\n' "$(rss_now "$PORTKEY_PID")" \
