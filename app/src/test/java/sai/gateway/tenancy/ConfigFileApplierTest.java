@@ -196,7 +196,7 @@ class ConfigFileApplierTest extends SaiFakeTest {
 
         assertThat(lines).containsExactly(
                 "Configuration error: GATEWAY_CONFIG_FILE tenants[1].allowed_models: \"gpt-4\" is not one of SAI_MODELS: sai-model, claude-sonnet-4-5-20250929 (line 7)",
-                "Configuration error: GATEWAY_CONFIG_FILE tenants[2].tokens_per_month must be 0 (no limit) or a positive whole number (line 10)",
+                "Configuration error: GATEWAY_CONFIG_FILE tenants[2].tokens_per_month must be 0 (no limit) or a whole number up to 100000000000000 (line 10)",
                 "Configuration error: GATEWAY_CONFIG_FILE tenants[3].keys[0].requests_per_minute: A key's limits cannot be above its tenant's: "
                         + "requests_per_minute exceed(s) tenant \"capped\"'s (line 15)",
                 "Configuration error: GATEWAY_CONFIG_FILE tenants[3].keys[1] is a new key of tenant \"capped\" and needs its secret: key_sha256, key_env or key_file (line 17)",
