@@ -78,22 +78,11 @@ public class KeyLimits {
         Map<String, String> headers = new LinkedHashMap<>();
         List<CompletableFuture<Void>> tokenChecks = new ArrayList<>();
         for (Scope scope : scopes(grant)) {
-            Limits limits = scope.limits;
-            if (limits.tokensPerDay() > 0) {
-                tokenChecks.add(budget(scope, false, limits.tokensPerDay(), now));
+            for (Budget budget : budgets(scope, model)) {
+                tokenChecks.add(check(budget, now));
             }
-            if (limits.tokensPerMonth() > 0) {
-                tokenChecks.add(budget(scope, true, limits.tokensPerMonth(), now));
-            }
-            ModelBudget forModel = scope.modelBudgets.get(model);
-            if (forModel != null && forModel.tokensPerDay() > 0) {
-                tokenChecks.add(modelBudget(scope, model, false, forModel.tokensPerDay(), now));
-            }
-            if (forModel != null && forModel.tokensPerMonth() > 0) {
-                tokenChecks.add(modelBudget(scope, model, true, forModel.tokensPerMonth(), now));
-            }
-            if (limits.tokensPerMinute() > 0) {
-                long perMinute = limits.tokensPerMinute();
+            if (scope.limits.tokensPerMinute() > 0) {
+                long perMinute = scope.limits.tokensPerMinute();
                 tokenChecks.add(store.tokensLeft(scope.prefix + "tpm", perMinute(perMinute)).thenAccept(left -> {
                     headers.putIfAbsent("x-ratelimit-limit-tokens", Long.toString(perMinute));
                     headers.putIfAbsent("x-ratelimit-remaining-tokens", Long.toString(Math.max(0, left)));
@@ -149,22 +138,11 @@ public class KeyLimits {
         Instant now = Instant.now();
         List<CompletableFuture<Long>> spent = new ArrayList<>();
         for (Scope scope : scopes(grant)) {
-            Limits limits = scope.limits;
-            if (limits.tokensPerDay() > 0) {
-                spent.add(store.spendTokens(budgetKey(scope, false, now), budgetConfiguration(false, limits.tokensPerDay(), now), used));
+            for (Budget budget : budgets(scope, model)) {
+                spent.add(store.spendTokens(budget.key(now), budgetConfiguration(budget, now), used));
             }
-            if (limits.tokensPerMonth() > 0) {
-                spent.add(store.spendTokens(budgetKey(scope, true, now), budgetConfiguration(true, limits.tokensPerMonth(), now), used));
-            }
-            if (limits.tokensPerMinute() > 0) {
-                spent.add(store.spendTokens(scope.prefix + "tpm", perMinute(limits.tokensPerMinute()), used));
-            }
-            ModelBudget forModel = scope.modelBudgets.get(model);
-            if (forModel != null && forModel.tokensPerDay() > 0) {
-                spent.add(store.spendTokens(budgetKey(scope.forModel(model), false, now), budgetConfiguration(false, forModel.tokensPerDay(), now), used));
-            }
-            if (forModel != null && forModel.tokensPerMonth() > 0) {
-                spent.add(store.spendTokens(budgetKey(scope.forModel(model), true, now), budgetConfiguration(true, forModel.tokensPerMonth(), now), used));
+            if (scope.limits.tokensPerMinute() > 0) {
+                spent.add(store.spendTokens(scope.prefix + "tpm", perMinute(scope.limits.tokensPerMinute()), used));
             }
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(spent.toArray(CompletableFuture[]::new));
@@ -185,30 +163,14 @@ public class KeyLimits {
         List<CompletableFuture<Void>> reads = new ArrayList<>();
         for (Scope scope : scopes(grant)) {
             String level = scope.tenant ? "tenant." : "key.";
-            Limits limits = scope.limits;
-            if (limits.tokensPerDay() > 0) {
-                reads.add(store.tokensLeft(budgetKey(scope, false, now), budgetConfiguration(false, limits.tokensPerDay(), now),
-                        () -> spentBefore(scope, false, now)).thenAccept(v -> left.put(level + "tokens_per_day", Math.max(0, v))));
+            for (Budget budget : budgets(scope, null)) {
+                String name = level + (budget.scope.model == null ? "" : "model." + budget.scope.model + ".") + budget.limitName();
+                reads.add(leftOf(budget, now).thenAccept(v -> left.put(name, Math.max(0, v))));
             }
-            if (limits.tokensPerMonth() > 0) {
-                reads.add(store.tokensLeft(budgetKey(scope, true, now), budgetConfiguration(true, limits.tokensPerMonth(), now),
-                        () -> spentBefore(scope, true, now)).thenAccept(v -> left.put(level + "tokens_per_month", Math.max(0, v))));
-            }
-            if (limits.tokensPerMinute() > 0) {
-                reads.add(store.tokensLeft(scope.prefix + "tpm", perMinute(limits.tokensPerMinute()))
+            if (scope.limits.tokensPerMinute() > 0) {
+                reads.add(store.tokensLeft(scope.prefix + "tpm", perMinute(scope.limits.tokensPerMinute()))
                         .thenAccept(v -> left.put(level + "tokens_per_minute", Math.max(0, v))));
             }
-            scope.modelBudgets.forEach((model, budget) -> {
-                Scope own = scope.forModel(model);
-                if (budget.tokensPerDay() > 0) {
-                    reads.add(store.tokensLeft(budgetKey(own, false, now), budgetConfiguration(false, budget.tokensPerDay(), now),
-                            () -> spentBefore(own, false, now)).thenAccept(v -> left.put(level + "model." + model + ".tokens_per_day", Math.max(0, v))));
-                }
-                if (budget.tokensPerMonth() > 0) {
-                    reads.add(store.tokensLeft(budgetKey(own, true, now), budgetConfiguration(true, budget.tokensPerMonth(), now),
-                            () -> spentBefore(own, true, now)).thenAccept(v -> left.put(level + "model." + model + ".tokens_per_month", Math.max(0, v))));
-                }
-            });
         }
         return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(ok -> Map.copyOf(left));
     }
@@ -220,43 +182,56 @@ public class KeyLimits {
                 : today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     }
 
-    private CompletableFuture<Void> budget(Scope scope, boolean monthly, long budget, Instant now) {
-        return store.tokensLeft(budgetKey(scope, monthly, now), budgetConfiguration(monthly, budget, now), () -> spentBefore(scope, monthly, now))
-                .thenAccept(left -> {
-                    if (left <= 0) {
-                        metrics.rejected("budget");
-                        Instant reset = resetOf(monthly, now);
-                        throw ClientLimitException.budget(scope.tenant, monthly, budget, reset.toString(),
-                                ClientLimits.seconds(Duration.between(now, reset).toNanos()));
-                    }
-                });
+    /**
+     * A scope's budgets that apply to a request for {@code model}: the day's and the month's, and that model's own
+     * (with {@code model} null, every model's, for {@code /v1/me}). Only those set (above 0).
+     */
+    private static List<Budget> budgets(Scope scope, @Nullable String model) {
+        List<Budget> budgets = new ArrayList<>(4);
+        addIfSet(budgets, scope, false, scope.limits.tokensPerDay());
+        addIfSet(budgets, scope, true, scope.limits.tokensPerMonth());
+        scope.modelBudgets.forEach((name, budget) -> {
+            if (model == null || name.equals(model)) {
+                Scope own = scope.forModel(name);
+                addIfSet(budgets, own, false, budget.tokensPerDay());
+                addIfSet(budgets, own, true, budget.tokensPerMonth());
+            }
+        });
+        return budgets;
     }
 
-    private CompletableFuture<Void> modelBudget(Scope scope, String model, boolean monthly, long budget, Instant now) {
-        Scope own = scope.forModel(model);
-        return store.tokensLeft(budgetKey(own, monthly, now), budgetConfiguration(monthly, budget, now), () -> spentBefore(own, monthly, now))
-                .thenAccept(left -> {
-                    if (left <= 0) {
-                        metrics.rejected("budget");
-                        Instant reset = resetOf(monthly, now);
-                        throw ClientLimitException.modelBudget(scope.tenant, monthly, model, budget, reset.toString(),
-                                ClientLimits.seconds(Duration.between(now, reset).toNanos()));
-                    }
-                });
+    private static void addIfSet(List<Budget> budgets, Scope scope, boolean monthly, long limit) {
+        if (limit > 0) {
+            budgets.add(new Budget(scope, monthly, limit));
+        }
     }
 
-    /** A bucket per period (the day's or the month's date in its key): a new period starts full, whatever the last one overdrew. */
-    private static String budgetKey(Scope scope, boolean monthly, Instant now) {
-        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        return scope.prefix + (monthly ? "month:" + YearMonth.from(today) : "day:" + today);
+    /** Tokens left in a budget, its bucket started from the database's total when this process has not seen it. */
+    private CompletableFuture<Long> leftOf(Budget budget, Instant now) {
+        return store.tokensLeft(budget.key(now), budgetConfiguration(budget, now), () -> spentBefore(budget.scope, budget.monthly, now));
     }
 
-    private BucketConfiguration budgetConfiguration(boolean monthly, long budget, Instant now) {
+    private CompletableFuture<Void> check(Budget budget, Instant now) {
+        return leftOf(budget, now).thenAccept(left -> {
+            if (left <= 0) {
+                metrics.rejected("budget");
+                Instant reset = resetOf(budget.monthly, now);
+                long wait = ClientLimits.seconds(Duration.between(now, reset).toNanos());
+                Scope scope = budget.scope;
+                throw scope.model == null ? ClientLimitException.budget(scope.tenant, budget.monthly, budget.limit, reset.toString(), wait)
+                        : ClientLimitException.modelBudget(scope.tenant, budget.monthly, scope.model, budget.limit, reset.toString(), wait);
+            }
+        });
+    }
+
+    private BucketConfiguration budgetConfiguration(Budget budget, Instant now) {
+        boolean monthly = budget.monthly;
+        long limit = budget.limit;
         Instant reset = resetOf(monthly, now);
         // Refilled only when the period is over, by which time the next period's bucket (its own key) is in use; the
         // refill bounds how long Redis keeps the old one.
-        return configurations.computeIfAbsent((monthly ? "month:" : "day:") + budget + ":" + reset, k -> BucketConfiguration.builder()
-                .addLimit(limit -> limit.capacity(budget).refillIntervallyAligned(budget, monthly ? Duration.ofDays(31) : Duration.ofDays(1), reset))
+        return configurations.computeIfAbsent((monthly ? "month:" : "day:") + limit + ":" + reset, k -> BucketConfiguration.builder()
+                .addLimit(bandwidth -> bandwidth.capacity(limit).refillIntervallyAligned(limit, monthly ? Duration.ofDays(31) : Duration.ofDays(1), reset))
                 .build());
     }
 
@@ -312,6 +287,20 @@ public class KeyLimits {
     private static List<Scope> scopes(KeyGrant grant) {
         return List.of(new Scope(false, grant.key().id(), grant.key().limits(), grant.key().modelBudgets()),
                 new Scope(true, grant.tenant().id(), grant.tenant().limits(), grant.tenant().modelBudgets()));
+    }
+
+    /** A daily or monthly token budget of a scope (of one model, when the scope has one). */
+    private record Budget(Scope scope, boolean monthly, long limit) {
+
+        /** A bucket per period (the day's or the month's date in its key): a new period starts full, whatever the last one overdrew. */
+        String key(Instant now) {
+            LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+            return scope.prefix + (monthly ? "month:" + YearMonth.from(today) : "day:" + today);
+        }
+
+        String limitName() {
+            return monthly ? "tokens_per_month" : "tokens_per_day";
+        }
     }
 
     /** A key or a tenant; with {@code model}, its counters for that model's budgets only. */
