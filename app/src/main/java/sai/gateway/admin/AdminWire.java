@@ -13,7 +13,6 @@ import sai.gateway.tenancy.VirtualKeyRow;
 import sai.gateway.usage.UsageGroup;
 
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -43,7 +42,7 @@ public final class AdminWire {
                                @JsonProperty("updated_at") long updatedAt) {
 
         static TenantObject of(TenantRow row) {
-            return new TenantObject(row.id(), "tenant", row.name(), models(row.allowedModels()), row.requestsPerMinute(),
+            return new TenantObject(row.id(), "tenant", row.name(), row.models(), row.requestsPerMinute(),
                     row.tokensPerMinute(), row.tokensPerDay(), row.tokensPerMonth(), ModelBudgets.parse(row.modelBudgets()), row.saiKeyEncrypted() != null,
                     row.createdAt().getEpochSecond(), row.updatedAt().getEpochSecond());
         }
@@ -81,7 +80,7 @@ public final class AdminWire {
         }
 
         private static KeyObject of(VirtualKeyRow row, @Nullable String key) {
-            return new KeyObject(row.id(), "virtual_key", row.tenantId(), row.name(), row.owner(), models(row.allowedModels()),
+            return new KeyObject(row.id(), "virtual_key", row.tenantId(), row.name(), row.owner(), row.models(),
                     row.requestsPerMinute(), row.tokensPerMinute(), row.tokensPerDay(), row.tokensPerMonth(),
                     ModelBudgets.parse(row.modelBudgets()), seconds(row.expiresAt()),
                     row.revoked(), row.keyPrefix(), row.createdAt().getEpochSecond(), row.updatedAt().getEpochSecond(),
@@ -218,13 +217,5 @@ public final class AdminWire {
     @Nullable
     static Long seconds(@Nullable Instant instant) {
         return instant == null ? null : instant.getEpochSecond();
-    }
-
-    /** The column's comma-separated ids, as the tenancy package stores them. */
-    static List<String> models(@Nullable String column) {
-        if (column == null || column.isBlank()) {
-            return List.of();
-        }
-        return Arrays.stream(column.split(",")).map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
     }
 }

@@ -208,10 +208,7 @@ public class ConfigFileApplier {
         }
 
         private void withSecret(VirtualKeyRow row, ConfigFile.DeclaredKey declared) {
-            keys.update(new VirtualKeyRow(row.id(), row.tenantId(), row.name(), row.owner(), row.allowedModels(), row.requestsPerMinute(),
-                    row.tokensPerMinute(), row.tokensPerDay(), row.tokensPerMonth(), row.modelBudgets(), row.expiresAt(), row.revoked(),
-                    declared.keyHash(), prefix(row, declared), row.createdAt(), Instant.now().truncatedTo(ChronoUnit.MICROS),
-                    row.lastUsedAt()));
+            keys.update(row.withSecret(declared.keyHash(), prefix(row, declared), Instant.now().truncatedTo(ChronoUnit.MICROS)));
             LOG.info("[CONFIG] key secret set from {} | id={}", declared.keyField(), row.id());
         }
     }

@@ -185,14 +185,11 @@ public class KeyDirectory {
             TenantKeyCipher cipher = secrets.cipher().orElseThrow(() -> invalid("GATEWAY_ENCRYPTION_KEY must be set: tenant SAI keys are stored encrypted with it"));
             saiKey = Optional.of(cipher.decrypt(row.id(), row.saiKeyEncrypted()));
         }
-        return new Tenant(row.id(), row.name(), ModelList.parse(row.allowedModels()),
-                new Limits(row.requestsPerMinute(), row.tokensPerMinute(), row.tokensPerDay(), row.tokensPerMonth()),
-                ModelBudgets.parse(row.modelBudgets()), saiKey);
+        return new Tenant(row.id(), row.name(), row.models(), row.limits(), ModelBudgets.parse(row.modelBudgets()), saiKey);
     }
 
     static VirtualKey toKey(VirtualKeyRow row) {
-        return new VirtualKey(row.id(), row.tenantId(), row.name(), row.owner(), ModelList.parse(row.allowedModels()),
-                new Limits(row.requestsPerMinute(), row.tokensPerMinute(), row.tokensPerDay(), row.tokensPerMonth()),
+        return new VirtualKey(row.id(), row.tenantId(), row.name(), row.owner(), row.models(), row.limits(),
                 ModelBudgets.parse(row.modelBudgets()), row.expiresAt(), row.revoked(), row.keyPrefix());
     }
 

@@ -59,7 +59,7 @@ public class TenancyAdmin {
         TenantRow row = new TenantRow(id, name, ModelList.format(allowed),
                 limit(change.requestsPerMinute(), 0, "requests_per_minute"), limit(change.tokensPerMinute(), 0, "tokens_per_minute"),
                 limit(change.tokensPerDay(), 0, "tokens_per_day"), limit(change.tokensPerMonth(), 0, "tokens_per_month"),
-                modelBudgets(change.modelBudgets(), "", allowed.isEmpty() ? models : allowed, null),
+                modelBudgets(change.modelBudgets(), "", orEvery(allowed), null),
                 sealed(id, change.saiKey(), null), now, now);
         tenants.save(row);
         LOG.info("[ADMIN] tenant created | id={}", id);
@@ -80,7 +80,7 @@ public class TenancyAdmin {
                 limit(change.tokensPerMinute(), old.tokensPerMinute(), "tokens_per_minute"),
                 limit(change.tokensPerDay(), old.tokensPerDay(), "tokens_per_day"),
                 limit(change.tokensPerMonth(), old.tokensPerMonth(), "tokens_per_month"),
-                modelBudgets(change.modelBudgets(), old.modelBudgets(), ModelList.parse(allowed).isEmpty() ? models : ModelList.parse(allowed), null),
+                modelBudgets(change.modelBudgets(), old.modelBudgets(), orEvery(ModelList.parse(allowed)), null),
                 sealed(id, change.saiKey(), old.saiKeyEncrypted()), old.createdAt(), now());
         tenants.update(row);
         LOG.info("[ADMIN] tenant updated | id={}", id);
@@ -133,7 +133,7 @@ public class TenancyAdmin {
                 limit(change.tokensPerDay(), old.tokensPerDay(), "tokens_per_day"),
                 limit(change.tokensPerMonth(), old.tokensPerMonth(), "tokens_per_month"),
                 modelBudgets(change.modelBudgets(), old.modelBudgets(),
-                        keyModelsOrTenants(change.allowedModels() == null ? ModelList.parse(old.allowedModels()) : change.allowedModels(), tenant), tenant),
+                        keyModelsOrTenants(change.allowedModels() == null ? old.models() : change.allowedModels(), tenant), tenant),
                 change.expiresAt() == null ? old.expiresAt() : expiry(change.expiresAt()),
                 change.revoked() == null ? old.revoked() : change.revoked(), old.keyHash(), old.keyPrefix(), old.createdAt(), now(),
                 old.lastUsedAt()));
@@ -151,9 +151,7 @@ public class TenancyAdmin {
     public IssuedKey rotateKey(String id) {
         VirtualKeyRow old = key(id);
         Secret secret = Secret.of(KeyMaterial.newSecret());
-        VirtualKeyRow row = new VirtualKeyRow(id, old.tenantId(), old.name(), old.owner(), old.allowedModels(), old.requestsPerMinute(),
-                old.tokensPerMinute(), old.tokensPerDay(), old.tokensPerMonth(), old.modelBudgets(), old.expiresAt(), old.revoked(),
-                KeyMaterial.hash(secret.reveal()), KeyMaterial.displayPrefix(secret.reveal()), old.createdAt(), now(), old.lastUsedAt());
+        VirtualKeyRow row = old.withSecret(KeyMaterial.hash(secret.reveal()), KeyMaterial.displayPrefix(secret.reveal()), now());
         keys.update(row);
         LOG.info("[ADMIN] key rotated | id={}", id);
         directory.reload();
@@ -174,9 +172,7 @@ public class TenancyAdmin {
     }
 
     private VirtualKeyRow checked(TenantRow tenant, VirtualKeyRow key) {
-        Limits tenantLimits = new Limits(tenant.requestsPerMinute(), tenant.tokensPerMinute(), tenant.tokensPerDay(), tenant.tokensPerMonth());
-        Limits keyLimits = new Limits(key.requestsPerMinute(), key.tokensPerMinute(), key.tokensPerDay(), key.tokensPerMonth());
-        List<String> above = keyLimits.above(tenantLimits);
+        List<String> above = key.limits().above(tenant.limits());
         if (!above.isEmpty()) {
             throw TenancyRefusal.invalid(above.get(0), "A key's limits cannot be above its tenant's: " + String.join(", ", above)
                     + " exceed(s) tenant \"" + tenant.name() + "\"'s.");
@@ -231,13 +227,17 @@ public class TenancyAdmin {
         if (!chosen.isEmpty()) {
             return chosen;
         }
-        List<String> tenantModels = ModelList.parse(tenant.allowedModels());
-        return tenantModels.isEmpty() ? models : tenantModels;
+        return orEvery(tenant.models());
+    }
+
+    /** A tenant's allowed models, where empty means every model of SAI_MODELS. */
+    private List<String> orEvery(List<String> allowed) {
+        return allowed.isEmpty() ? models : allowed;
     }
 
     private List<String> keyModels(@Nullable List<String> asked, TenantRow tenant) {
-        List<String> tenantModels = ModelList.parse(tenant.allowedModels());
-        return models(asked, tenantModels.isEmpty() ? models : tenantModels, "allowed_models",
+        List<String> tenantModels = tenant.models();
+        return models(asked, orEvery(tenantModels), "allowed_models",
                 tenantModels.isEmpty() ? "SAI_MODELS" : "tenant \"" + tenant.name() + "\"'s allowed_models");
     }
 

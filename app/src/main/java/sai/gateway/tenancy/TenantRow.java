@@ -5,6 +5,7 @@ import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
 
 import java.time.Instant;
+import java.util.List;
 
 /** A row of {@code tenant}. The tenant's SAI key is only ever here encrypted ({@link TenantKeyCipher}). */
 @MappedEntity("tenant")
@@ -19,6 +20,15 @@ public record TenantRow(@Id String id,
                         @Nullable String saiKeyEncrypted,
                         Instant createdAt,
                         Instant updatedAt) {
+
+    /** The allowed models as a list (empty: every model). */
+    public List<String> models() {
+        return ModelList.parse(allowedModels);
+    }
+
+    public Limits limits() {
+        return new Limits(requestsPerMinute, tokensPerMinute, tokensPerDay, tokensPerMonth);
+    }
 
     @Override
     public String toString() {

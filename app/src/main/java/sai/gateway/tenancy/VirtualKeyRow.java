@@ -5,6 +5,7 @@ import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
 
 import java.time.Instant;
+import java.util.List;
 
 /** A row of {@code virtual_key}: the key's SHA-256 and a display prefix, never the key. */
 @MappedEntity("virtual_key")
@@ -25,6 +26,21 @@ public record VirtualKeyRow(@Id String id,
                             Instant createdAt,
                             Instant updatedAt,
                             @Nullable Instant lastUsedAt) {
+
+    /** The allowed models as a list (empty: the tenant's). */
+    public List<String> models() {
+        return ModelList.parse(allowedModels);
+    }
+
+    public Limits limits() {
+        return new Limits(requestsPerMinute, tokensPerMinute, tokensPerDay, tokensPerMonth);
+    }
+
+    /** The same key with a new secret (its hash and display prefix): rotation, or a secret declared in the config file. */
+    public VirtualKeyRow withSecret(String hash, String prefix, Instant changedAt) {
+        return new VirtualKeyRow(id, tenantId, name, owner, allowedModels, requestsPerMinute, tokensPerMinute, tokensPerDay, tokensPerMonth,
+                modelBudgets, expiresAt, revoked, hash, prefix, createdAt, changedAt, lastUsedAt);
+    }
 
     @Override
     public String toString() {
