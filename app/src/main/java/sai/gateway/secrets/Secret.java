@@ -37,7 +37,8 @@ public final class Secret {
         return MessageDigest.isEqual(sha256(value), sha256(candidate));
     }
 
-    private static byte[] sha256(String s) {
+    /** SHA-256 of a text's UTF-8 bytes: what every hash of a credential here is (comparisons, limit keys, stored key hashes). */
+    public static byte[] sha256(String s) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
         } catch (java.security.NoSuchAlgorithmException e) {

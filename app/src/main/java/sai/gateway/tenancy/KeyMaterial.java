@@ -1,8 +1,7 @@
 package sai.gateway.tenancy;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import sai.gateway.secrets.Secret;
+
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -29,11 +28,7 @@ public final class KeyMaterial {
     }
 
     public static String hash(String secret) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JRE", e);
-        }
+        return HexFormat.of().formatHex(Secret.sha256(secret));
     }
 
     public static String displayPrefix(String secret) {
