@@ -61,8 +61,8 @@ class KeysController {
                  @Parameter(description = "0 or more, default 0.") @Nullable @QueryValue String offset) {
         int size = AdminPaging.limit(limit);
         int from = AdminPaging.offset(offset);
-        var slice = AdminPaging.slice(size, from, (l, o) -> admin.keys(tenantId, l, o));
-        return KeyList.of(slice.data().stream().map(KeyObject::of).toList(), slice.total(), size, from);
+        var listed = admin.keys(tenantId, size, from);
+        return KeyList.of(listed.rows().stream().map(KeyObject::of).toList(), listed.total(), size, from);
     }
 
     @Operation(summary = "Get a key (without its secret)")

@@ -58,8 +58,8 @@ class TenantsController {
                     @Parameter(description = "Only tenants whose name contains this, ignoring case.") @Nullable @QueryValue String name) {
         int size = AdminPaging.limit(limit);
         int from = AdminPaging.offset(offset);
-        var slice = AdminPaging.slice(size, from, (l, o) -> admin.tenants(name, l, o));
-        return TenantList.of(slice.data().stream().map(TenantObject::of).toList(), slice.total(), size, from);
+        var listed = admin.tenants(name, size, from);
+        return TenantList.of(listed.rows().stream().map(TenantObject::of).toList(), listed.total(), size, from);
     }
 
     @Operation(summary = "Get a tenant")

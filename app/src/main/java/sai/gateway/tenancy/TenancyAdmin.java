@@ -2,8 +2,7 @@ package sai.gateway.tenancy;
 
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.data.model.Page;
-import io.micronaut.data.model.Pageable;
+import io.micronaut.data.model.Limit;
 import io.micronaut.data.model.Sort;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -92,10 +91,17 @@ public class TenancyAdmin {
         return tenants.findById(id).orElseThrow(() -> TenancyRefusal.notFound("id", "No tenant with id \"" + id + "\"."));
     }
 
-    public Page<TenantRow> tenants(@Nullable String nameContains, int limit, int offset) {
-        Pageable page = Pageable.from(offset / Math.max(1, limit), limit, Sort.of(Sort.Order.asc("name")));
-        return nameContains == null || nameContains.isBlank() ? tenants.findAll(page)
-                : tenants.findByNameIlike("%" + escapeLike(nameContains.strip()) + "%", page);
+    /** One slice of a list, at any offset, and how many there are in all. */
+    public record Listed<T>(List<T> rows, long total) {
+    }
+
+    public Listed<TenantRow> tenants(@Nullable String nameContains, int limit, int offset) {
+        Sort byName = Sort.of(Sort.Order.asc("name"));
+        if (nameContains == null || nameContains.isBlank()) {
+            return new Listed<>(tenants.findAll(byName, Limit.of(limit, offset)), tenants.count());
+        }
+        String pattern = "%" + escapeLike(nameContains.strip()) + "%";
+        return new Listed<>(tenants.findByNameIlike(pattern, byName, Limit.of(limit, offset)), tenants.countByNameIlike(pattern));
     }
 
     public IssuedKey createKey(KeyChange change) {
@@ -162,9 +168,12 @@ public class TenancyAdmin {
         return keys.findById(id).orElseThrow(() -> TenancyRefusal.notFound("id", "No key with id \"" + id + "\"."));
     }
 
-    public Page<VirtualKeyRow> keys(@Nullable String tenantId, int limit, int offset) {
-        Pageable page = Pageable.from(offset / Math.max(1, limit), limit, Sort.of(Sort.Order.asc("createdAt"), Sort.Order.asc("id")));
-        return tenantId == null || tenantId.isBlank() ? keys.findAll(page) : keys.findByTenantId(tenantId, page);
+    public Listed<VirtualKeyRow> keys(@Nullable String tenantId, int limit, int offset) {
+        Sort oldestFirst = Sort.of(Sort.Order.asc("createdAt"), Sort.Order.asc("id"));
+        if (tenantId == null || tenantId.isBlank()) {
+            return new Listed<>(keys.findAll(oldestFirst, Limit.of(limit, offset)), keys.count());
+        }
+        return new Listed<>(keys.findByTenantId(tenantId, oldestFirst, Limit.of(limit, offset)), keys.countByTenantId(tenantId));
     }
 
     public Optional<TenantRow> tenantByName(String name) {

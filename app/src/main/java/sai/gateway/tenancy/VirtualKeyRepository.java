@@ -3,8 +3,8 @@ package sai.gateway.tenancy;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.data.annotation.Query;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
-import io.micronaut.data.model.Page;
-import io.micronaut.data.model.Pageable;
+import io.micronaut.data.model.Limit;
+import io.micronaut.data.model.Sort;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.PageableRepository;
 import sai.gateway.database.TenancyEnabled;
@@ -17,7 +17,11 @@ import java.util.List;
 @Requires(condition = TenancyEnabled.class)
 public interface VirtualKeyRepository extends PageableRepository<VirtualKeyRow, String> {
 
-    Page<VirtualKeyRow> findByTenantId(String tenantId, Pageable pageable);
+    List<VirtualKeyRow> findAll(Sort sort, Limit limit);
+
+    List<VirtualKeyRow> findByTenantId(String tenantId, Sort sort, Limit limit);
+
+    long countByTenantId(String tenantId);
 
     List<VirtualKeyRow> findByTenantId(String tenantId);
 

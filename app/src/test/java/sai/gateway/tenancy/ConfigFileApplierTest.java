@@ -190,7 +190,7 @@ class ConfigFileApplierTest extends SaiFakeTest {
                         key_sha256: %s
                 """.formatted(KeyMaterial.hash(KeyMaterial.newSecret()), KeyMaterial.hash(KeyMaterial.newSecret()),
                 KeyMaterial.hash(FILE_KEY), KeyMaterial.hash(KeyMaterial.newSecret())));
-        long tenantsBefore = admin.tenants(null, 1000, 0).getTotalSize();
+        long tenantsBefore = admin.tenants(null, 1000, 0).total();
 
         List<String> lines = catchThrowableOfType(() -> applier.apply(file), InvalidConfigurationException.class).lines();
 
@@ -203,7 +203,7 @@ class ConfigFileApplierTest extends SaiFakeTest {
                 "Configuration error: GATEWAY_CONFIG_FILE tenants[3].keys[2].key_sha256 is the secret of another key already: every key needs its own (line 19)");
         assertThat(admin.tenantByName("fresh")).as("rolled back with the rest").isEmpty();
         assertThat(admin.tenantByName("capped")).isEmpty();
-        assertThat(admin.tenants(null, 1000, 0).getTotalSize()).isEqualTo(tenantsBefore);
+        assertThat(admin.tenants(null, 1000, 0).total()).isEqualTo(tenantsBefore);
         stubAnswer("ok", 1, 1, "sai-model");
         assertThat(postJson("/v1/chat/completions", chat("hi"), "Authorization", "Bearer " + FILE_KEY).statusCode())
                 .as("what was there still works").isEqualTo(200);
@@ -211,7 +211,7 @@ class ConfigFileApplierTest extends SaiFakeTest {
 
     private VirtualKeyRow key(String tenant, String name) {
         String tenantId = admin.tenantByName(tenant).orElseThrow().id();
-        return admin.keys(tenantId, 100, 0).getContent().stream().filter(k -> k.name().equals(name)).findFirst().orElseThrow();
+        return admin.keys(tenantId, 100, 0).rows().stream().filter(k -> k.name().equals(name)).findFirst().orElseThrow();
     }
 
     private static Path write(String name, String content) {

@@ -110,7 +110,7 @@ class ConfigFileStartupTest {
         properties.put("GATEWAY_CONFIG_FILE", "");
 
         try (ApplicationContext context = ApplicationContext.run(properties)) {
-            assertThat(context.getBean(TenancyAdmin.class).tenants(null, 10, 0).getTotalSize()).isZero();
+            assertThat(context.getBean(TenancyAdmin.class).tenants(null, 10, 0).total()).isZero();
             assertThat(context.getBean(ConfigFileApplier.class)).as("there, with nothing to do").isNotNull();
         }
         properties.remove("GATEWAY_ADMIN_KEY");
