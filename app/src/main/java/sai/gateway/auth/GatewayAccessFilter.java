@@ -59,7 +59,7 @@ public class GatewayAccessFilter implements Ordered {
     public HttpResponse<?> check(HttpRequest<?> request) {
         List<Secret> keys = credentials.gatewayApiKeys(); // per request: rotated keys apply at once
         // With virtual keys on, the API always needs a key: an operator who hands out keys means them to be required.
-        if ((keys.isEmpty() && virtualKeys == null) || isPublic(request.getPath()) || AdminRoutes.isAdminPath(request.getPath()) || AdminRoutes.admitted(request)) {
+        if ((keys.isEmpty() && virtualKeys == null) || isPublic(request.getPath()) || AdminRoutes.isAdminPath(request.getPath()) || AdminRoutes.isUiPath(request.getPath()) || AdminRoutes.admitted(request)) {
             return null;
         }
         String bearer = bearerToken(request.getHeaders().get(HttpHeaders.AUTHORIZATION));

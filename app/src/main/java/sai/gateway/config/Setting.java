@@ -56,6 +56,8 @@ public enum Setting {
     DATABASE_URL("tenancy.database-url", false, optional(value -> sai.gateway.database.DatabaseUrl.problem(value))),
     DATA_DIR("tenancy.data-dir", true, optional(anyText())),
     USAGE_RETENTION_DAYS("tenancy.usage-retention-days", true, wholeNumber(1, 36_500, "days", "90")),
+    UI_SESSION_TTL("ui.session-ttl", true, positiveDuration(Accepted.MAX_DURATION, "8h")),
+    UI_SIGN_IN_ATTEMPTS_PER_MINUTE("ui.sign-in-attempts-per-minute", true, wholeNumber(1, 1000, "attempts per minute", "5")),
     GATEWAY_LOCALE("gateway.locale", true, optional(oneOf(true, "es", "en"))),
     SAI_ERROR_STYLE("gateway.error-style", true, optional(oneOf(true, "http", "message"))),
     STREAM_HEARTBEAT_SECONDS("gateway.stream-heartbeat-seconds", true,
