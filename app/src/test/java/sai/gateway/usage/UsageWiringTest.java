@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The beans as the gateway creates them with an admin key: the recorder writes through the application's pool
- * (Micronaut Data's wrapper around it serves only @Transactional code) and the totals read it back.
+ * (Micronaut Data's wrapper around it serves only @Transactional code) and the totals and the explorer read it back.
  */
 class UsageWiringTest {
 
@@ -45,6 +45,9 @@ class UsageWiringTest {
             List<UsageGroup> totals = context.getBean(UsageTotals.class).totals(Instant.parse("2031-03-04T00:00:00Z"),
                     Instant.parse("2031-03-05T00:00:00Z"), Set.of("tenant"), null, null, null);
             assertThat(totals).containsExactly(new UsageGroup(null, "ten-a", null, null, 1, 0, 11, 4, 9, 0));
+            List<UsageExplorer.Top> top = context.getBean(UsageExplorer.class).top(Instant.parse("2031-03-04T00:00:00Z"),
+                    Instant.parse("2031-03-05T00:00:00Z"), "key", 5, UsageExplorer.Filter.NONE);
+            assertThat(top).containsExactly(new UsageExplorer.Top("key-a1", 1, 0, 11, 4));
         }
     }
 }
