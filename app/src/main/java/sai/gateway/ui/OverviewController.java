@@ -3,6 +3,7 @@ package sai.gateway.ui;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.scheduling.TaskExecutors;
@@ -19,7 +20,7 @@ import java.util.Map;
 @ExecuteOn(TaskExecutors.BLOCKING)
 class OverviewController {
 
-    @Get
+    @Get(produces = MediaType.TEXT_HTML)
     HttpResponse<?> overview(HttpRequest<?> request) {
         if (request.getPath().equals("/ui")) {
             return HttpResponse.seeOther(URI.create(UiPaths.toPage("/ui", "")));

@@ -55,12 +55,12 @@ class SignInController {
         this.adminKey = tenancy.admin().orElseThrow();
     }
 
-    @Get("/sign-in")
+    @Get(uri = "/sign-in", produces = MediaType.TEXT_HTML)
     HttpResponse<?> form(HttpRequest<?> request) {
         return HttpResponse.ok(view(request, null));
     }
 
-    @Post(value = "/sign-in", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Post(value = "/sign-in", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = MediaType.TEXT_HTML)
     HttpResponse<?> signIn(@Body("key") @Nullable String key, HttpRequest<?> request) {
         RequestLog log = new RequestLog(LOG, RequestIds.of(request));
         long wait = attempts.take(client(request));
