@@ -255,4 +255,16 @@ class UiSecurityTest extends SaiFakeTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(notUtf8.statusCode()).isBetween(400, 499);
     }
+
+    @Test
+    void aSignedInPageThatFailsIsAPageWithTheMessageNotJson() {
+        UiClient operator = new UiClient(baseUrl()).signedIn(ADMIN_KEY);
+
+        HttpResponse<String> missing = operator.get("/ui/nothing-here");
+
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+        assertThat(missing.body()).contains("<nav", "role=\"alert\"", "404", "/ui/nothing-here").doesNotContain("\"error\":{");
+        assertThat(missing.headers().firstValue("Content-Security-Policy")).isPresent();
+    }
 }
