@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -96,12 +97,16 @@ public class TenancyAdmin {
     }
 
     public Listed<TenantRow> tenants(@Nullable String nameContains, int limit, int offset) {
-        Sort byName = Sort.of(Sort.Order.asc("name"));
+        return tenants(nameContains, Sort.of(Sort.Order.asc("name")), limit, offset);
+    }
+
+    /** Tenants whose name contains {@code nameContains} (ignoring case; blank: all), in the order of {@code sort} (properties of {@link TenantRow}). */
+    public Listed<TenantRow> tenants(@Nullable String nameContains, Sort sort, int limit, int offset) {
         if (nameContains == null || nameContains.isBlank()) {
-            return new Listed<>(tenants.findAll(byName, Limit.of(limit, offset)), tenants.count());
+            return new Listed<>(tenants.findAll(sort, Limit.of(limit, offset)), tenants.count());
         }
-        String pattern = "%" + escapeLike(nameContains.strip()) + "%";
-        return new Listed<>(tenants.findByNameIlike(pattern, byName, Limit.of(limit, offset)), tenants.countByNameIlike(pattern));
+        String pattern = contains(nameContains);
+        return new Listed<>(tenants.findByNameIlike(pattern, sort, Limit.of(limit, offset)), tenants.countByNameIlike(pattern));
     }
 
     public IssuedKey createKey(KeyChange change) {
@@ -174,6 +179,19 @@ public class TenancyAdmin {
             return new Listed<>(keys.findAll(oldestFirst, Limit.of(limit, offset)), keys.count());
         }
         return new Listed<>(keys.findByTenantId(tenantId, oldestFirst, Limit.of(limit, offset)), keys.countByTenantId(tenantId));
+    }
+
+    /**
+     * Keys filtered by any of: tenant, text the name, owner or display prefix contains (ignoring case), and status now;
+     * null or blank leaves a filter out. In the order of {@code sort} (properties of {@link VirtualKeyRow}).
+     */
+    public Listed<VirtualKeyRow> keys(@Nullable String tenantId, @Nullable String contains, @Nullable KeyStatus status, Sort sort,
+                                      int limit, int offset) {
+        String tenant = tenantId == null ? "" : tenantId.strip();
+        String pattern = contains == null || contains.isBlank() ? "" : contains(contains);
+        String state = status == null ? "" : status.name().toLowerCase(Locale.ROOT);
+        Instant now = Instant.now();
+        return new Listed<>(keys.search(tenant, pattern, state, now, sort, Limit.of(limit, offset)), keys.countSearch(tenant, pattern, state, now));
     }
 
     public Optional<TenantRow> tenantByName(String name) {
@@ -317,6 +335,11 @@ public class TenancyAdmin {
     @Nullable
     private static Instant expiry(@Nullable Instant asked) {
         return asked == null || asked.getEpochSecond() == 0 ? null : asked.truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    /** An ILIKE pattern for "contains {@code text}", its own wildcards taken literally. */
+    private static String contains(String text) {
+        return "%" + escapeLike(text.strip()) + "%";
     }
 
     private static String escapeLike(String text) {

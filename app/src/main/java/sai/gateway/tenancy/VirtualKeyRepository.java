@@ -23,6 +23,25 @@ public interface VirtualKeyRepository extends PageableRepository<VirtualKeyRow, 
 
     long countByTenantId(String tenantId);
 
+    /** The dashboard's key filter, shared by the list and its count; the alias is the one a Sort's ORDER BY names. */
+    String SEARCH = " FROM virtual_key virtual_key_row_ WHERE (:tenantId = '' OR tenant_id = :tenantId)"
+            + " AND (:pattern = '' OR name ILIKE :pattern OR owner ILIKE :pattern OR key_prefix ILIKE :pattern)"
+            + " AND (:status = ''"
+            + " OR (:status = 'revoked' AND revoked = TRUE)"
+            + " OR (:status = 'expired' AND revoked = FALSE AND expires_at <= :now)"
+            + " OR (:status = 'active' AND revoked = FALSE AND (expires_at IS NULL OR expires_at > :now)))";
+
+    /**
+     * The dashboard's key list: every filter optional ({@code ""} matches all), so one query serves each combination
+     * of tenant, text (an ILIKE pattern on name, owner or prefix) and status ({@link KeyStatus} in lower case) that
+     * derived queries would need a method apiece for. Expired is {@code expires_at <= now}, as the key directory has it.
+     */
+    @Query("SELECT *" + SEARCH)
+    List<VirtualKeyRow> search(String tenantId, String pattern, String status, Instant now, Sort sort, Limit limit);
+
+    @Query("SELECT COUNT(*)" + SEARCH)
+    long countSearch(String tenantId, String pattern, String status, Instant now);
+
     List<VirtualKeyRow> findByTenantId(String tenantId);
 
     long countByKeyHash(String keyHash);

@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.scheduling.TaskExecutors;
@@ -44,7 +45,7 @@ class OverviewController {
         this.text = text;
     }
 
-    @Get
+    @Get(produces = MediaType.TEXT_HTML)
     HttpResponse<?> overview(HttpRequest<?> request) {
         if (request.getPath().equals("/ui")) {
             return HttpResponse.seeOther(URI.create(UiPaths.toPage("/ui", "")));

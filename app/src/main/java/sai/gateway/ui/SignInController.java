@@ -55,12 +55,12 @@ class SignInController {
         this.adminKey = tenancy.admin().orElseThrow();
     }
 
-    @Get("/sign-in")
+    @Get(uri = "/sign-in", produces = MediaType.TEXT_HTML)
     HttpResponse<?> form(HttpRequest<?> request) {
         return HttpResponse.ok(view(request, null));
     }
 
-    @Post(value = "/sign-in", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Post(value = "/sign-in", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = MediaType.TEXT_HTML)
     HttpResponse<?> signIn(@Body("key") @Nullable String key, HttpRequest<?> request) {
         RequestLog log = new RequestLog(LOG, RequestIds.of(request));
         long wait = attempts.take(client(request));
@@ -89,9 +89,28 @@ class SignInController {
 
     @Get("/lang")
     HttpResponse<?> lang(@QueryValue @Nullable String to, @QueryValue @Nullable String back, HttpRequest<?> request) {
-        String page = back != null && PAGES.contains(back) ? back : "";
-        HttpResponse<?> response = HttpResponse.seeOther(URI.create(page.isEmpty() ? "./" : page));
+        HttpResponse<?> response = HttpResponse.seeOther(back(back));
         return to != null && LANGUAGES.contains(to) ? ((io.micronaut.http.MutableHttpResponse<?>) response).cookie(UiCookies.lang(to, request)) : response;
+    }
+
+    /**
+     * Back to the page the switch was on, query and all, when it is one of the dashboard's own pages: never anywhere
+     * else (no scheme, no host, no path of its own), so the switch cannot be made to send a browser off the dashboard.
+     */
+    static URI back(@Nullable String back) {
+        if (back == null || back.isEmpty()) {
+            return URI.create("./");
+        }
+        int query = back.indexOf('?');
+        String page = query < 0 ? back : back.substring(0, query);
+        if (!PAGES.contains(page.equals("./") ? "" : page) || page.isEmpty() || back.chars().anyMatch(c -> c < 0x21 || c > 0x7e || c == '\\')) {
+            return URI.create("./");
+        }
+        try {
+            return URI.create(back);
+        } catch (IllegalArgumentException malformed) {
+            return URI.create(page);
+        }
     }
 
     private static ModelAndView<Map<String, Object>> view(HttpRequest<?> request, @Nullable String error) {

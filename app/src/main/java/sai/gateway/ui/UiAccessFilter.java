@@ -22,7 +22,15 @@ import sai.gateway.database.TenancyEnabled;
 import sai.gateway.observe.RequestIds;
 import sai.gateway.observe.RequestLog;
 
+import io.micronaut.views.ModelAndView;
+import io.micronaut.views.ModelAndViewRenderer;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import sai.gateway.openai.ErrorResponse;
+
 import java.net.URI;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -41,9 +49,11 @@ public class UiAccessFilter implements Ordered {
     static final Set<String> PUBLIC = Set.of("/ui/sign-in", "/ui/lang", "/ui/static/ui.css");
 
     private final UiSessions sessions;
+    private final ModelAndViewRenderer<Map<String, Object>, HttpRequest<?>> views;
 
-    UiAccessFilter(UiSessions sessions) {
+    UiAccessFilter(UiSessions sessions, ModelAndViewRenderer<Map<String, Object>, HttpRequest<?>> views) {
         this.sessions = sessions;
+        this.views = views;
     }
 
     @RequestFilter
@@ -71,7 +81,24 @@ public class UiAccessFilter implements Ordered {
 
     @ResponseFilter
     public void headers(HttpRequest<?> request, MutableHttpResponse<?> response) {
-        MutableHttpResponse<?> r = response;
+        MutableHttpResponse<Object> r = (MutableHttpResponse<Object>) response;
+        // A page that failed shows the failure as a page, with the message the API would give, not as JSON.
+        if (r.getBody().orElse(null) instanceof ErrorResponse error && isPage(request.getPath())
+                && request.getAttribute(UiSession.ATTRIBUTE).isPresent()) {
+            Map<String, Object> model = UiModel.page(request, "error");
+            model.put("status", r.code());
+            model.put("message", error.error().message());
+            // Rendered here: the views filter has already passed this response by.
+            views.render(new ModelAndView<>("ui/error", model), request, MediaType.TEXT_HTML).ifPresent(page -> {
+                StringWriter html = new StringWriter();
+                try {
+                    page.writeTo(html);
+                    r.body(html.toString()).contentType(MediaType.TEXT_HTML_TYPE);
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("[UI] the error page could not be drawn ({}): answering with the API's JSON", e.getClass().getSimpleName());
+                }
+            });
+        }
         r.header("X-Content-Type-Options", "nosniff");
         r.header("X-Frame-Options", "DENY");
         r.header("Referrer-Policy", "no-referrer");

@@ -11,10 +11,13 @@ import io.micronaut.web.router.RouteAttributes;
 import io.micronaut.web.router.RouteInfo;
 import sai.gateway.auth.AdminRoutes;
 import sai.gateway.database.TenancyConfiguration;
+import sai.gateway.error.ErrorCode;
+import sai.gateway.error.ErrorRenderer;
+import sai.gateway.error.InvalidRequestException;
 
 /**
  * The dashboard exists only with {@code GATEWAY_ADMIN_KEY}: without it every {@code /ui} path, static files included,
- * is a 404. With it, {@link UiAccessFilter} guards the paths {@code /ui} and {@code /ui/**}; this filter closes every
+ * is the 404 of any unknown URL. With it, {@link UiAccessFilter} guards the paths {@code /ui} and {@code /ui/**}; this filter closes every
  * other spelling the router might still map to a dashboard route ({@code //ui/keys}), so none skips the sign-in. It
  * runs on every request and only compares strings, on the event loop.
  */
@@ -24,9 +27,11 @@ public class UiPathGuard implements Ordered {
     private static final String PACKAGE = UiPathGuard.class.getPackageName();
 
     private final boolean enabled;
+    private final ErrorRenderer renderer;
 
-    UiPathGuard(TenancyConfiguration tenancy) {
+    UiPathGuard(TenancyConfiguration tenancy, ErrorRenderer renderer) {
         this.enabled = tenancy.enabled();
+        this.renderer = renderer;
     }
 
     @RequestFilter
@@ -39,10 +44,11 @@ public class UiPathGuard implements Ordered {
         if (!uiPath && !routed) {
             return null;
         }
-        if (!enabled || !canonical(path)) {
-            return notFound();
+        if (!enabled) {
+            // The answer any unknown URL gets: without the admin key there is no dashboard, not a closed one.
+            return renderer.response(new InvalidRequestException(ErrorCode.UNKNOWN_URL, null, request.getMethodName(), path), request);
         }
-        return null;
+        return canonical(path) ? null : notFound();
     }
 
     /** Exactly the spelling {@link UiAccessFilter}'s patterns see. */

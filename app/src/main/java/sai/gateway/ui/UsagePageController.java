@@ -5,6 +5,7 @@ import io.micronaut.data.exceptions.DataAccessException;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -44,11 +45,12 @@ class UsagePageController {
         this.text = text;
     }
 
-    @Get("/usage")
+    @Get(uri = "/usage", produces = MediaType.TEXT_HTML)
     HttpResponse<?> usage(HttpRequest<?> request) {
         return answer(request, false);
     }
 
+    /** No {@code produces}: the file is text/csv, and a refusal is the page, text/html; each answer says which. */
     @Get("/usage.csv")
     HttpResponse<?> csv(HttpRequest<?> request) {
         return answer(request, true);
@@ -85,7 +87,7 @@ class UsagePageController {
     }
 
     private static MutableHttpResponse<?> page(HttpStatus status, Map<String, Object> model) {
-        return HttpResponse.status(status).body(new ModelAndView<>("ui/usage", model));
+        return HttpResponse.status(status).contentType(MediaType.TEXT_HTML_TYPE).body(new ModelAndView<>("ui/usage", model));
     }
 
     private static MutableHttpResponse<byte[]> file(UsageForm form, UsageTable table) {

@@ -71,12 +71,12 @@ record UsageTable(List<Column> columns, List<List<Cell>> rows, boolean more) {
         for (String number : List.of("requests", "errors", "tokensIn", "tokensOut", "meanLatency", "p95Latency")) {
             columns.add(new Column(text.get(locale, "col." + number), true));
         }
-        String none = text.get(locale, "usage.noTenant");
+        String none = text.get(locale, "explorer.noTenant");
         List<List<Cell>> rows = new ArrayList<>();
         for (UsageExplorer.Group g : groups.groups()) {
             List<Cell> row = new ArrayList<>();
             if (form.groups().isEmpty()) {
-                row.add(Cell.text(text.get(locale, "usage.allRequests")));
+                row.add(Cell.text(text.get(locale, "explorer.allRequests")));
             }
             for (String group : form.groups()) {
                 switch (group) {

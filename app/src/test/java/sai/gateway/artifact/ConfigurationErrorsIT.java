@@ -121,6 +121,12 @@ class ConfigurationErrorsIT {
                         "Configuration error: USAGE_RETENTION_DAYS must be a whole number of days from 1 to 36500, for example 90 (got \"abc\")"),
                 // Not repeated: a database URL can hold a password.
                 arguments("DATABASE_URL", "mysql://u:hunter2@db/gateway", DATABASE_URL_FORM_LINE),
+                arguments("UI_SESSION_TTL", "forever",
+                        "Configuration error: UI_SESSION_TTL must be a duration above zero and at most 24h, a whole number followed by ms, s, m or h, for example 8h (got \"forever\")"),
+                arguments("UI_SESSION_TTL", "0s",
+                        "Configuration error: UI_SESSION_TTL must be a duration above zero and at most 24h, a whole number followed by ms, s, m or h, for example 8h (got \"0s\")"),
+                arguments("UI_SIGN_IN_ATTEMPTS_PER_MINUTE", "0",
+                        "Configuration error: UI_SIGN_IN_ATTEMPTS_PER_MINUTE must be a whole number of attempts per minute from 1 to 1000, for example 5 (got \"0\")"),
                 arguments("SAI_MODELS", " , ",
                         "Configuration error: SAI_MODELS must list at least one model id (comma-separated), for example sai-model,claude-sonnet-4-5-20250929 (got \" , \")"));
     }

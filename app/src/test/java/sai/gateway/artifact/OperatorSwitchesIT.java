@@ -249,7 +249,8 @@ class OperatorSwitchesIT {
                 .env("DATABASE_URL", "postgres://u:p@127.0.0.1:9/gateway").start().awaitHealthy()) {
             assertThat(chat(gateway).statusCode()).isEqualTo(200);
             assertThat(chat(gateway, "Authorization", "Bearer sk-sai-" + "x".repeat(43)).statusCode()).isEqualTo(200);
-            for (String path : List.of("/admin/tenants", "/admin/keys", "/admin/openapi.yml", "/v1/me")) {
+            for (String path : List.of("/admin/tenants", "/admin/keys", "/admin/openapi.yml", "/v1/me", "/ui", "/ui/", "/ui/sign-in",
+                    "/ui/static/ui.css", "/ui/vendor/uplot/uPlot.iife.min.js")) {
                 HttpResponse<String> answer = get(gateway, path, "Authorization", "Bearer whatever-admin-key-0000");
                 assertThat(answer.statusCode()).as(path + " " + answer.body()).isEqualTo(404);
                 assertThat(Json.parse(answer.body()).path("error").path("type").asText()).as(path).isNotBlank();

@@ -232,4 +232,39 @@ class UiSecurityTest extends SaiFakeTest {
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(UiClient.setCookie(response).isPresent()).isFalse();
     }
+
+    @Test
+    void malformedSignInFormsAreRefusedWithoutA500AndWithoutASession() throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        List<String[]> bodies = List.of(new String[]{"application/x-www-form-urlencoded", "key=%ZZ%"},
+                new String[]{"application/x-www-form-urlencoded", "key=" + "k".repeat(200_000)},
+                new String[]{"application/x-www-form-urlencoded", "key&key=&=x"},
+                new String[]{"application/json", "{\"key\":\"" + ADMIN_KEY + "\"}"},
+                new String[]{"text/plain", "key=" + ADMIN_KEY},
+                new String[]{"multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\nnope\r\n--x--"});
+        for (String[] body : bodies) {
+            HttpResponse<String> response = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + "/ui/sign-in"))
+                    .header("Content-Type", body[0]).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body[1])).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(body[0] + " " + body[1].substring(0, Math.min(40, body[1].length()))).isBetween(400, 499);
+            assertThat(UiClient.setCookie(response).isPresent()).isFalse();
+        }
+        HttpResponse<String> notUtf8 = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + "/ui/sign-in"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[]{'k', 'e', 'y', '=', (byte) 0xFF, (byte) 0xFE})).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(notUtf8.statusCode()).isBetween(400, 499);
+    }
+
+    @Test
+    void aSignedInPageThatFailsIsAPageWithTheMessageNotJson() {
+        UiClient operator = new UiClient(baseUrl()).signedIn(ADMIN_KEY);
+
+        HttpResponse<String> missing = operator.get("/ui/nothing-here");
+
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+        assertThat(missing.body()).contains("<nav", "role=\"alert\"", "404", "/ui/nothing-here").doesNotContain("\"error\":{");
+        assertThat(missing.headers().firstValue("Content-Security-Policy")).isPresent();
+    }
 }

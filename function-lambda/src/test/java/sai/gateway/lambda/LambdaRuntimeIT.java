@@ -8,12 +8,14 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import sai.gateway.testing.Json;
 import sai.gateway.testing.OpenAiErrors;
+import sai.gateway.testing.PostgresProcess;
 import sai.gateway.testing.SaiCalls;
 import sai.gateway.testing.SseEvents;
 
@@ -52,6 +54,8 @@ class LambdaRuntimeIT {
 
     private static final String ANSWER = "¡Hola! Estoy bien, gracias.";
     private static final String HTTP_HANDLER = "sai.gateway.lambda.HttpApiFunction";
+    private static final String DASHBOARD_ADMIN_KEY = "admin-lambda-dashboard-8c1f2e";
+    private static final String API_HOST = "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com";
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A line of the readable log format: {@code INFO  [no-req] Logger - message}. */
     private static final Pattern TEXT_LOG_LINE = Pattern.compile("^(TRACE|DEBUG|INFO|WARN|ERROR) +\\[");
@@ -65,6 +69,8 @@ class LambdaRuntimeIT {
     private LambdaServiceStub rest;
     private LambdaServiceStub http;
     private LambdaServiceStub restJsonLogs;
+    private Path taskRoot;
+    private String restHandler;
 
     @BeforeAll
     void start() throws Exception {
@@ -75,6 +81,8 @@ class LambdaRuntimeIT {
                 .at("/Resources/GatewayFunction/Properties/Handler").asText();
         rest = LambdaServiceStub.start(taskRoot, runtimeJars, restHandler, environment(Map.of()), work.resolve("rest.log")).awaitReady();
         http = LambdaServiceStub.start(taskRoot, runtimeJars, HTTP_HANDLER, environment(Map.of()), work.resolve("http.log")).awaitReady();
+        this.taskRoot = taskRoot;
+        this.restHandler = restHandler;
         // Not awaited: its failure belongs to its own test.
         restJsonLogs = LambdaServiceStub.start(taskRoot, runtimeJars, restHandler, environment(Map.of("LOG_FORMAT", "json")),
                 work.resolve("rest-json.log"));
@@ -211,6 +219,86 @@ class LambdaRuntimeIT {
         assertThat(logged).as("the startup lines, as JSON").anySatisfy(line -> {
             assertThat(line.path("level").asText()).isEqualTo("WARN");
             assertThat(line.path("message").asText()).contains("Gateway access: OPEN");
+        });
+    }
+
+    /**
+     * The dashboard behind a REST API stage: the browser sees /prod/ui/..., the function sees /ui/...; every link, form
+     * and redirect is relative, so the browser stays under /prod. The files come out of the jar, the sign-in cookie has
+     * no Path (the browser scopes it to /prod/ui) and is Secure, as API Gateway is HTTPS.
+     */
+    @Test
+    void restApiDashboardWorksUnderTheStagePrefix() throws Exception {
+        // The Lambda jar has no embedded database: PostgreSQL, as a deployment has it (through RDS Proxy).
+        Assumptions.assumeTrue(PostgresProcess.installed(), PostgresProcess.MISSING);
+        try (PostgresProcess postgres = PostgresProcess.start().orElseThrow(() -> new AssertionError("PostgreSQL is installed but did not start"));
+             LambdaServiceStub restDashboard = LambdaServiceStub.start(taskRoot, runtimeJars, restHandler, environment(Map.of(
+                     "GATEWAY_ADMIN_KEY", DASHBOARD_ADMIN_KEY, "DATABASE_URL", postgres.url())), work.resolve("rest-dashboard.log")).awaitReady()) {
+            dashboardUnderTheStagePrefix(restDashboard);
+        }
+    }
+
+    private void dashboardUnderTheStagePrefix(LambdaServiceStub restDashboard) {
+        Answer bare = answer(restDashboard.invoke(dashboardEvent("GET", "/ui", null, null)), restDashboard);
+        assertThat(bare.status).as(bare.body).isEqualTo(303);
+        assertThat(bare.header("location")).as("from /prod/ui the browser goes to /prod/ui/sign-in").isEqualTo("ui/sign-in");
+
+        Answer signInPage = answer(restDashboard.invoke(dashboardEvent("GET", "/ui/sign-in", null, null)), restDashboard);
+        assertThat(signInPage.status).as(signInPage.body).isEqualTo(200);
+        assertThat(signInPage.header("content-type")).startsWith("text/html");
+        assertThat(signInPage.header("content-security-policy")).contains("script-src 'self'").doesNotContain("unsafe-inline");
+        assertThat(signInPage.body).contains("href=\"static/ui.css\"", "action=\"sign-in\"", "lang=\"en\"")
+                .doesNotContain("href=\"/", "action=\"/", "src=\"/");
+
+        Answer css = answer(restDashboard.invoke(dashboardEvent("GET", "/ui/static/ui.css", null, null)), restDashboard);
+        assertThat(css.status).isEqualTo(200);
+        assertThat(css.header("content-type")).startsWith("text/css");
+        assertThat(css.body).contains(":root");
+
+        Answer signedIn = answer(restDashboard.invoke(dashboardEvent("POST", "/ui/sign-in", "key=" + DASHBOARD_ADMIN_KEY, null)), restDashboard);
+        assertThat(signedIn.status).as(signedIn.body).isEqualTo(303);
+        assertThat(signedIn.header("location")).isEqualTo("./");
+        String setCookie = signedIn.header("set-cookie");
+        assertThat(setCookie).startsWith("sai_ui_session=").contains("HTTPOnly", "SameSite=Strict", "Secure").doesNotContain("Path=")
+                .doesNotContain(DASHBOARD_ADMIN_KEY);
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+
+        Answer overview = answer(restDashboard.invoke(dashboardEvent("GET", "/ui/", null, cookie)), restDashboard);
+        assertThat(overview.status).as(overview.body).isEqualTo(200);
+        assertThat(overview.body).contains("<nav", "src=\"static/ui.js\"", "src=\"vendor/uplot/uPlot.iife.min.js\"");
+        Answer chartLibrary = answer(restDashboard.invoke(dashboardEvent("GET", "/ui/vendor/uplot/uPlot.iife.min.js", null, cookie)), restDashboard);
+        assertThat(chartLibrary.status).isEqualTo(200);
+        assertThat(chartLibrary.body).contains("uPlot");
+        Answer withoutSession = answer(restDashboard.invoke(dashboardEvent("GET", "/ui/vendor/uplot/uPlot.iife.min.js", null, null)), restDashboard);
+        assertThat(withoutSession.status).isEqualTo(401);
+        assertThat(restDashboard.output()).doesNotContain(DASHBOARD_ADMIN_KEY).doesNotContain(cookie.substring("sai_ui_session=".length()));
+    }
+
+    /** A browser's request to the dashboard as API Gateway (REST API, stage prod) hands it over. */
+    private static String dashboardEvent(String method, String path, String form, String cookie) {
+        return event("rest-models.json", e -> {
+            e.put("path", path);
+            e.put("httpMethod", method);
+            e.with("requestContext").put("path", "/prod" + path);
+            e.with("requestContext").put("httpMethod", method);
+            e.remove("queryStringParameters");
+            e.remove("multiValueQueryStringParameters");
+            ObjectNode headers = e.with("headers");
+            ObjectNode multi = e.with("multiValueHeaders");
+            headers.put("Accept", "text/html");
+            multi.putArray("Accept").add("text/html");
+            if (form != null) {
+                headers.put("Content-Type", "application/x-www-form-urlencoded");
+                multi.putArray("Content-Type").add("application/x-www-form-urlencoded");
+                headers.put("Origin", "https://" + API_HOST);
+                multi.putArray("Origin").add("https://" + API_HOST);
+                e.put("body", form);
+                e.put("isBase64Encoded", false);
+            }
+            if (cookie != null) {
+                headers.put("Cookie", cookie);
+                multi.putArray("Cookie").add(cookie);
+            }
         });
     }
 
