@@ -83,7 +83,7 @@
         data.push(s.values);
         if (s.axis === "y2") { y2 = true; }
         series.push({ label: s.label, stroke: palette[i % palette.length], width: 2, scale: s.axis === "y2" ? "y2" : "y",
-          points: { show: spec.x.length < 3 }, value: function (u, v) { return v == null ? "–" : numbers.format(v); } });
+          points: { show: spec.x.length < 3 || isolated(s.values) }, value: function (u, v) { return v == null ? "–" : numbers.format(v); } });
       });
       var axes = [{}, { scale: "y", values: function (u, vals) { return vals.map(function (v) { return numbers.format(v); }); } }];
       if (y2) { axes.push({ scale: "y2", side: 1, grid: { show: false }, values: function (u, vals) { return vals.map(function (v) { return numbers.format(v); }); } }); }
@@ -93,6 +93,14 @@
       el.setAttribute("data-rendered", "true");
       window.addEventListener("resize", function () { plot.setSize({ width: width(), height: 220 }); });
     });
+  }
+
+  // A value with no value either side (latency in the one busy bucket of a day) draws no line: show it as a point.
+  function isolated(values) {
+    for (var i = 0; i < values.length; i++) {
+      if (values[i] != null && (i === 0 || values[i - 1] == null) && (i === values.length - 1 || values[i + 1] == null)) { return true; }
+    }
+    return false;
   }
 
   function start() {

@@ -4,26 +4,27 @@ package sai.gateway.admin;
  * RFC 4180 CSV, one cell at a time: CRLF after every row, a cell with a comma, quote, CR or LF in quotes with its
  * quotes doubled. Text cells hold values others chose (model ids, and whatever a future column adds), and a
  * spreadsheet runs a cell that starts with = + - @ (or a tab or CR before one) as a formula: such a cell gets a
- * leading single quote, which spreadsheets show as text. Numbers are written as they are.
+ * leading single quote, which spreadsheets show as text. Numbers are written as they are. Public: the dashboard's
+ * usage download ({@code sai.gateway.ui}) writes its file with the same guard rather than a second writer.
  */
-final class UsageCsv {
+public final class UsageCsv {
 
     private final StringBuilder out = new StringBuilder();
     private boolean rowStarted;
 
-    UsageCsv text(String value) {
+    public UsageCsv text(String value) {
         separate();
         out.append(quoted(guarded(value)));
         return this;
     }
 
-    UsageCsv number(long value) {
+    public UsageCsv number(long value) {
         separate();
         out.append(value);
         return this;
     }
 
-    UsageCsv endRow() {
+    public UsageCsv endRow() {
         out.append("\r\n");
         rowStarted = false;
         return this;

@@ -77,6 +77,16 @@ public class GatewayMetrics {
         openStreams.decrementAndGet();
     }
 
+    /** Requests this replica is answering now, whether or not metrics are on (the dashboard shows it). */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Event streams this replica has open now, whether or not metrics are on. */
+    public int openStreams() {
+        return openStreams.get();
+    }
+
     /** One answered request; {@code route} is the route's template, not the path the client sent. */
     public void request(String route, int status, String credential) {
         if (!enabled) {

@@ -7,12 +7,12 @@ import java.util.List;
  * A strict RFC 4180 reader for the tests: every record ends with CRLF, a quoted field's quotes are doubled, and
  * anything else (a bare LF, a quote inside an unquoted field, text after a closing quote) fails the test.
  */
-final class Rfc4180 {
+public final class Rfc4180 {
 
     private Rfc4180() {
     }
 
-    static List<List<String>> parse(String text) {
+    public static List<List<String>> parse(String text) {
         List<List<String>> records = new ArrayList<>();
         List<String> record = new ArrayList<>();
         StringBuilder field = new StringBuilder();

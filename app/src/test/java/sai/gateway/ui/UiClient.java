@@ -27,6 +27,7 @@ public final class UiClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private String session;
+    private String language;
 
     public UiClient(String base) {
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
@@ -72,6 +73,12 @@ public final class UiClient {
         session = value;
     }
 
+    /** Sends the language cookie (sai_ui_lang) too, as the language switch leaves it in a browser. */
+    public UiClient language(String tag) {
+        language = tag;
+        return this;
+    }
+
     public HttpResponse<String> get(String path, String... headers) {
         return send(builder(path, headers).GET().build());
     }
@@ -115,8 +122,15 @@ public final class UiClient {
 
     private HttpRequest.Builder builder(String path, String... headers) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        List<String> cookies = new ArrayList<>();
         if (session != null) {
-            builder.header("Cookie", UiCookies.SESSION + "=" + session);
+            cookies.add(UiCookies.SESSION + "=" + session);
+        }
+        if (language != null) {
+            cookies.add(UiCookies.LANG + "=" + language);
+        }
+        if (!cookies.isEmpty()) {
+            builder.header("Cookie", String.join("; ", cookies));
         }
         for (int i = 0; i < headers.length; i += 2) {
             builder.header(headers[i], headers[i + 1]);
