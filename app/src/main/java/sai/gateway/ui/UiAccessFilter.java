@@ -101,7 +101,9 @@ public class UiAccessFilter implements Ordered {
         }
         r.header("X-Content-Type-Options", "nosniff");
         r.header("X-Frame-Options", "DENY");
-        r.header("Referrer-Policy", "no-referrer");
+        // same-origin, not no-referrer: under no-referrer browsers send "Origin: null" on every form post, which the
+        // origin check must refuse. Other sites still get no Referer from the dashboard.
+        r.header("Referrer-Policy", "same-origin");
         r.header("Cross-Origin-Opener-Policy", "same-origin");
         if (!request.getPath().startsWith("/ui/static/") && !request.getPath().startsWith("/ui/vendor/")) {
             r.header(HttpHeaders.CACHE_CONTROL, "no-store");

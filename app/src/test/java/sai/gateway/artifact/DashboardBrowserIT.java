@@ -115,7 +115,9 @@ class DashboardBrowserIT {
         browser.driver().findElement(By.id("key")).sendKeys("not-the-admin-key", Keys.ENTER);
         assertThat(browser.waitFor(By.cssSelector("[role=alert]")).getText()).contains("not the admin key");
         assertThat(browser.cookie("sai_ui_session")).isEmpty();
-        noConsoleErrors("wrong key");
+        // The refusal is a 401, which Chromium reports as a failed load: that line, and nothing else.
+        assertThat(browser.consoleErrors()).as("console after the wrong key").singleElement()
+                .satisfies(line -> assertThat(line).contains("/ui/sign-in", "status of 401"));
 
         // The keyboard alone signs in: the field has the focus, Enter submits.
         browser.driver().findElement(By.id("key")).sendKeys(ADMIN_KEY, Keys.ENTER);
@@ -131,9 +133,10 @@ class DashboardBrowserIT {
         // The overview counts exactly what the SDK sent (the usage writer needs a moment), and draws it.
         awaitValue(ui(""), "stat-requests", demoRequests);
         assertThat(value("stat-tokens-in") + value("stat-tokens-out")).isEqualTo(demoTokens);
-        assertThat(browser.driver().findElement(By.id("top-tenant")).getText()).contains("data-science", "support-bots", "platform");
-        assertThat(browser.driver().findElement(By.id("top-model")).getText()).contains("sai-model", "gpt-5.2-2025-12-11");
-        assertThat(browser.waitUntil(d -> d.findElements(By.cssSelector("[data-chart][data-rendered=true] canvas")).size() >= 3)).isTrue();
+        assertThat(browser.driver().findElement(By.id("top-tenants")).getText()).contains("data-science", "support-bots", "platform");
+        assertThat(browser.driver().findElement(By.id("top-models")).getText()).contains("sai-model", "gpt-5.2-2025-12-11");
+        Boolean drawn = browser.waitUntil(d -> d.findElements(By.cssSelector("[data-chart][data-rendered=true] canvas")).size() >= 3);
+        assertThat(drawn).as("charts drawn by uPlot").isTrue();
         noConsoleErrors("overview");
         Path overview = browser.fullPageScreenshot("overview");
         String docs = System.getProperty("ui.docs.screenshot", "");

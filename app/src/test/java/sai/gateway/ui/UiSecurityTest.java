@@ -192,6 +192,8 @@ class UiSecurityTest extends SaiFakeTest {
             assertThat(response.headers().firstValue("X-Frame-Options")).as(page).hasValue("DENY");
             assertThat(response.headers().firstValue("X-Content-Type-Options")).as(page).hasValue("nosniff");
             assertThat(response.headers().firstValue("Cache-Control")).as(page).hasValue("no-store");
+            // Not no-referrer: under it a browser's form posts say "Origin: null", which the origin check refuses.
+            assertThat(response.headers().firstValue("Referrer-Policy")).as(page).hasValue("same-origin");
             // No inline script or style for the policy to block: the page works as written.
             assertThat(response.body()).as(page).doesNotContainPattern("<script(?![^>]*\\ssrc=)[^>]*>").doesNotContain("<style", " style=", "onclick=", "javascript:");
         }
