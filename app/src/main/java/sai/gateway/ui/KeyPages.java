@@ -35,11 +35,15 @@ class KeyPages {
     static final int TENANTS_LISTED = 1000;
 
     private final TenancyAdmin admin;
+    private final UsageChartView charts;
+    private final UiText text;
     private final UiBudgets budgets;
     private final TenantPages tenantPages;
 
-    KeyPages(TenancyAdmin admin, UiBudgets budgets, TenantPages tenantPages) {
+    KeyPages(TenancyAdmin admin, UiBudgets budgets, TenantPages tenantPages, UsageChartView charts, UiText text) {
         this.admin = admin;
+        this.charts = charts;
+        this.text = text;
         this.budgets = budgets;
         this.tenantPages = tenantPages;
     }
@@ -76,8 +80,7 @@ class KeyPages {
         model.put("models", tenantPages.keyModels(tenant));
         model.put("notice", notice);
         model.put("budgets", budgets.of(key).orElse(null));
-        // The usage chart's slot: the series come with the usage pages; until then the block stays hidden.
-        model.put("chartJson", null);
+        model.put("chartJson", charts.lastWeek(UsageChartView.key(key.id()), text.locale(request)));
         return HttpResponse.status(status).body(new ModelAndView<>("ui/key", model));
     }
 

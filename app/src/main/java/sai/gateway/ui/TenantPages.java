@@ -36,12 +36,16 @@ class TenantPages {
     static final int KEYS_SHOWN = 20;
 
     private final TenancyAdmin admin;
+    private final UsageChartView charts;
+    private final UiText text;
     private final UiBudgets budgets;
     private final List<String> models;
     private final boolean encryption;
 
-    TenantPages(TenancyAdmin admin, UiBudgets budgets, SaiConfiguration sai, TenantSecrets secrets) {
+    TenantPages(TenancyAdmin admin, UiBudgets budgets, SaiConfiguration sai, TenantSecrets secrets, UsageChartView charts, UiText text) {
         this.admin = admin;
+        this.charts = charts;
+        this.text = text;
         this.budgets = budgets;
         this.models = sai.models();
         this.encryption = secrets.cipher().isPresent();
@@ -89,8 +93,7 @@ class TenantPages {
         model.put("notice", notice);
         Optional<List<BudgetMeter>> meters = budgets.of(tenant);
         model.put("budgets", meters.orElse(null));
-        // The usage chart's slot: the series come with the usage pages; until then the block stays hidden.
-        model.put("chartJson", null);
+        model.put("chartJson", charts.lastWeek(UsageChartView.tenant(tenant.id()), text.locale(request)));
         return HttpResponse.status(status).body(new ModelAndView<>("ui/tenant", model));
     }
 }

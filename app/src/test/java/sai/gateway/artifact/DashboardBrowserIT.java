@@ -184,6 +184,15 @@ class DashboardBrowserIT {
 
         // Revoked in the page (after the confirmation), refused to the SDK.
         browser.open(ui("key?id=" + keyId));
+        WebElement chart = browser.waitFor(By.cssSelector("#key-usage[data-rendered=true]"));
+        JsonNode series = Json.parse(chart.getAttribute("data-chart")).path("series");
+        long charted = 0;
+        for (JsonNode value : series.path(0).path("values")) {
+            charted += value.asLong();
+        }
+        assertThat(series.path(0).path("label").asText()).isEqualTo("Requests");
+        assertThat(charted).as("the key's chart counts its one request").isEqualTo(1);
+        assertThat(chart.findElements(By.tagName("canvas"))).isNotEmpty();
         shot("key");
         browser.waitFor(By.cssSelector("form[action='key-revoke'] button[type=submit]")).click();
         browser.waitUntil(d -> { d.switchTo().alert().accept(); return true; });

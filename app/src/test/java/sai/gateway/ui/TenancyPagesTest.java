@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import sai.gateway.testing.Json;
 import sai.gateway.testing.SaiFakeTest;
 import sai.gateway.usage.UsageRecorder;
 
@@ -336,8 +337,14 @@ class TenancyPagesTest extends SaiFakeTest {
         assertThat(meters(page)).anySatisfy(meter -> assertThat(meter).contains("max=\"100\"", "value=\"42\""));
         assertThat(page).containsPattern("<time datetime=\"\\d{4}-\\d{2}-\\d{2}T00:00:00Z\">");
         assertThat(ui.get("/ui/tenant?id=" + tenant).body()).contains("<data value=\"42\">42</data> / <data value=\"1000\">1000</data>");
-        // the chart's slot stays out until there is a series for it
-        assertThat(page).doesNotContain("id=\"key-usage\"");
+        // The key's chart: its last week per hour, the one request in it (requests first, then tokens in and out).
+        java.util.regex.Matcher chart = java.util.regex.Pattern.compile("id=\"key-usage\"[^>]*data-chart=\"([^\"]+)\"").matcher(page);
+        assertThat(chart.find()).as("the key's usage chart").isTrue();
+        com.fasterxml.jackson.databind.JsonNode data = Json.parse(chart.group(1).replace("&quot;", "\""));
+        assertThat(data.path("x").size()).isBetween(168, 170);
+        assertThat(sum(data.at("/series/0/values"))).isEqualTo(1);
+        assertThat(sum(data.at("/series/1/values"))).isEqualTo(30);
+        assertThat(sum(data.at("/series/2/values"))).isEqualTo(12);
     }
 
     @Test
@@ -459,5 +466,13 @@ class TenancyPagesTest extends SaiFakeTest {
         Matcher value = Pattern.compile(name + "=\"([^\"]*)\"").matcher(tag);
         assertThat(value.find()).as(name + " in " + tag).isTrue();
         return value.group(1);
+    }
+
+    private static long sum(com.fasterxml.jackson.databind.JsonNode values) {
+        long total = 0;
+        for (com.fasterxml.jackson.databind.JsonNode value : values) {
+            total += value.asLong();
+        }
+        return total;
     }
 }
