@@ -23,10 +23,7 @@ import sai.gateway.observe.RequestIds;
 import sai.gateway.observe.RequestLog;
 
 import io.micronaut.views.ModelAndView;
-import io.micronaut.views.ModelAndViewRenderer;
 
-import java.io.IOException;
-import java.io.StringWriter;
 import sai.gateway.openai.ErrorResponse;
 
 import java.net.URI;
@@ -49,11 +46,11 @@ public class UiAccessFilter implements Ordered {
     static final Set<String> PUBLIC = Set.of("/ui/sign-in", "/ui/lang", "/ui/static/ui.css");
 
     private final UiSessions sessions;
-    private final ModelAndViewRenderer<Map<String, Object>, HttpRequest<?>> views;
+    private final UiPageRenderer pages;
 
-    UiAccessFilter(UiSessions sessions, ModelAndViewRenderer<Map<String, Object>, HttpRequest<?>> views) {
+    UiAccessFilter(UiSessions sessions, UiPageRenderer pages) {
         this.sessions = sessions;
-        this.views = views;
+        this.pages = pages;
     }
 
     @RequestFilter
@@ -88,16 +85,12 @@ public class UiAccessFilter implements Ordered {
             Map<String, Object> model = UiModel.page(request, "error");
             model.put("status", r.code());
             model.put("message", error.error().message());
-            // Rendered here: the views filter has already passed this response by.
-            views.render(new ModelAndView<>("ui/error", model), request, MediaType.TEXT_HTML).ifPresent(page -> {
-                StringWriter html = new StringWriter();
-                try {
-                    page.writeTo(html);
-                    r.body(html.toString()).contentType(MediaType.TEXT_HTML_TYPE);
-                } catch (IOException | RuntimeException e) {
-                    LOG.warn("[UI] the error page could not be drawn ({}): answering with the API's JSON", e.getClass().getSimpleName());
-                }
-            });
+            // Drawn here: the views filter and the dashboard's render filter have already passed this answer by.
+            try {
+                r.body(pages.html(new ModelAndView<>("ui/error", model), request)).contentType(MediaType.TEXT_HTML_TYPE);
+            } catch (UiPageRenderer.PageFailed e) {
+                LOG.warn("[UI] the error page could not be drawn ({}): answering with the API's JSON", e.getMessage());
+            }
         }
         r.header("X-Content-Type-Options", "nosniff");
         r.header("X-Frame-Options", "DENY");
