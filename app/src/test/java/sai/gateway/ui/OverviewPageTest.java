@@ -64,11 +64,11 @@ class OverviewPageTest extends SaiFakeTest {
     @BeforeAll
     void traffic() {
         start = Instant.now();
-        UiFixtures fixtures = new UiFixtures(baseUrl(), ADMIN_KEY);
-        tenantId = fixtures.tenant(TENANT);
-        ci = fixtures.key(tenantId, "ci", "");
-        batch = fixtures.key(tenantId, "batch", "");
-        JsonNode narrow = fixtures.key(tenantId, "narrow", ",\"allowed_models\":[\"sai-model\"]");
+        UiClient fixtures = new UiClient(baseUrl());
+        tenantId = fixtures.createTenant(ADMIN_KEY, TENANT);
+        ci = fixtures.createKey(ADMIN_KEY, tenantId, "ci", "");
+        batch = fixtures.createKey(ADMIN_KEY, tenantId, "batch", "");
+        JsonNode narrow = fixtures.createKey(ADMIN_KEY, tenantId, "narrow", ",\"allowed_models\":[\"sai-model\"]");
 
         stubAnswer("ok", 5, 7, "sai-model");
         for (int i = 0; i < 3; i++) {
@@ -86,7 +86,7 @@ class OverviewPageTest extends SaiFakeTest {
         // The gateway's own refusal: a model the key may not use, before any SAI call.
         assertThat(fixtures.chat(narrow, CLAUDE).statusCode()).isEqualTo(403);
 
-        UiFixtures.awaitRecorded(recorder, explorer, start.minusSeconds(60), 7);
+        UiClient.awaitRecorded(recorder, explorer, start.minusSeconds(60), 7);
     }
 
     /** In English: the gateway's own default language is Spanish. */

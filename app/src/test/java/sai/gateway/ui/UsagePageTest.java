@@ -65,11 +65,11 @@ class UsagePageTest extends SaiFakeTest {
     @BeforeAll
     void traffic() {
         Instant start = Instant.now();
-        UiFixtures fixtures = new UiFixtures(baseUrl(), ADMIN_KEY);
-        alpha = fixtures.tenant(FORMULA);
-        beta = fixtures.tenant(BETA);
-        alphaKey = fixtures.key(alpha, "alpha-key", "");
-        betaKey = fixtures.key(beta, "beta-key", "");
+        UiClient fixtures = new UiClient(baseUrl());
+        alpha = fixtures.createTenant(ADMIN_KEY, FORMULA);
+        beta = fixtures.createTenant(ADMIN_KEY, BETA);
+        alphaKey = fixtures.createKey(ADMIN_KEY, alpha, "alpha-key", "");
+        betaKey = fixtures.createKey(ADMIN_KEY, beta, "beta-key", "");
 
         stubAnswer("ok", 5, 7, "sai-model");
         for (int i = 0; i < 2; i++) {
@@ -84,7 +84,7 @@ class UsagePageTest extends SaiFakeTest {
         assertThat(fixtures.chat(betaKey, "sai-model").statusCode()).isEqualTo(502);
         sai.resetAll();
 
-        UiFixtures.awaitRecorded(recorder, explorer, start.minusSeconds(60), 5);
+        UiClient.awaitRecorded(recorder, explorer, start.minusSeconds(60), 5);
     }
 
     /** In English: the gateway's own default language is Spanish. */
