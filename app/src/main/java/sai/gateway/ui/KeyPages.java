@@ -61,6 +61,7 @@ class KeyPages {
         model.put("rows", listed.rows().stream().map(key -> KeyLine.of(key, names.getOrDefault(key.tenantId(), key.tenantId()), now)).toList());
         model.put("paging", paging);
         model.put("sizes", UiPaging.SIZES);
+        model.put("sorts", KeyListQuery.SORTS);
         model.put("statuses", KeyListQuery.STATUSES);
         model.put("previousHref", paging.hasPrevious() ? query.link(paging.previousOffset()) : null);
         model.put("nextHref", paging.hasNext() ? query.link(paging.nextOffset()) : null);

@@ -68,6 +68,7 @@ class TenantPages {
         model.put("rows", listed.rows());
         model.put("paging", paging);
         model.put("sizes", UiPaging.SIZES);
+        model.put("sorts", TenantListQuery.SORTS);
         model.put("previousHref", paging.hasPrevious() ? query.link(paging.previousOffset()) : null);
         model.put("nextHref", paging.hasNext() ? query.link(paging.nextOffset()) : null);
         model.put("form", form);
