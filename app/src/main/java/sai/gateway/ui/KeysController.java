@@ -65,7 +65,7 @@ class KeysController {
         UiFormFields fields = UiFormFields.parse(body);
         UiForms.requireCsrf(request, fields.first(UiForms.CSRF_FIELD));
         Locale locale = locales.resolveOrDefault(request);
-        TenantRow tenant = findTenant(fields.text(KeyForm.TENANT));
+        TenantRow tenant = UiNotFound.find(fields.text(KeyForm.TENANT), admin::tenant);
         boolean fromTenant = tenant != null && fields.has(FROM_TENANT);
         List<String> offered = tenant == null ? tenantPages.models() : tenantPages.keyModels(tenant);
         UiFormState form = KeyForm.typed(fields, offered, fromTenant ? TenantPages.NEW_KEY : KeyPages.CREATE);
@@ -156,19 +156,6 @@ class KeysController {
 
     @Nullable
     private VirtualKeyRow findKey(String id) {
-        try {
-            return id.isBlank() ? null : admin.key(id);
-        } catch (TenancyRefusal missing) {
-            return null;
-        }
-    }
-
-    @Nullable
-    private TenantRow findTenant(String id) {
-        try {
-            return id.isBlank() ? null : admin.tenant(id);
-        } catch (TenancyRefusal missing) {
-            return null;
-        }
+        return UiNotFound.find(id, admin::key);
     }
 }

@@ -113,10 +113,6 @@ class TenantsController {
 
     @Nullable
     private TenantRow find(String id) {
-        try {
-            return id.isBlank() ? null : admin.tenant(id);
-        } catch (TenancyRefusal missing) {
-            return null;
-        }
+        return UiNotFound.find(id, admin::tenant);
     }
 }
