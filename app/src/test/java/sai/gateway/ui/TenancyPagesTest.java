@@ -9,11 +9,9 @@ import sai.gateway.testing.SaiFakeTest;
 import sai.gateway.usage.UsageRecorder;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -47,15 +45,9 @@ class TenancyPagesTest extends SaiFakeTest {
 
     @Override
     protected Map<String, String> extraProperties() {
-        Map<String, String> properties = new HashMap<>();
-        properties.put("tenancy.admin-key", ADMIN_KEY);
+        Map<String, String> properties = UiClient.tenancyProperties(ADMIN_KEY, "ui-pages");
         properties.put("tenancy.encryption-key", ENCRYPTION_KEY);
         properties.put("tenancy.database-url", databaseUrl());
-        try {
-            properties.put("tenancy.data-dir", Files.createTempDirectory("ui-pages").toString());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
         return properties;
     }
 
