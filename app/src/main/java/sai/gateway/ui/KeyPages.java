@@ -55,15 +55,12 @@ class KeyPages {
         List<TenantRow> tenants = admin.tenants(null, Sort.of(Sort.Order.asc("name"), Sort.Order.asc("id")), TENANTS_LISTED, 0).rows();
         Map<String, String> names = new HashMap<>();
         tenants.forEach(tenant -> names.put(tenant.id(), tenant.name()));
-        UiPaging paging = new UiPaging(query.offset(), query.limit(), listed.total());
         Map<String, Object> model = UiModel.page(request, "keys");
         model.put("query", query);
         model.put("rows", listed.rows().stream().map(key -> KeyLine.of(key, names.getOrDefault(key.tenantId(), key.tenantId()), now)).toList());
-        model.put("paging", paging);
-        model.put("sizes", UiPaging.SIZES);
+        new UiPaging(query.offset(), query.limit(), listed.total()).into(model, query::link);
+        model.put("sorts", KeyListQuery.SORTS);
         model.put("statuses", KeyListQuery.STATUSES);
-        model.put("previousHref", paging.hasPrevious() ? query.link(paging.previousOffset()) : null);
-        model.put("nextHref", paging.hasNext() ? query.link(paging.nextOffset()) : null);
         model.put("tenants", tenants);
         model.put("form", form);
         model.put("models", tenantPages.models());

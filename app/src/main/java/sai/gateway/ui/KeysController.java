@@ -62,10 +62,9 @@ class KeysController {
 
     @Post(value = "/keys", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> create(@Body @Nullable byte[] body, HttpRequest<?> request) {
-        UiFormFields fields = UiFormFields.parse(body);
-        UiForms.requireCsrf(request, fields.first(UiForms.CSRF_FIELD));
+        UiFormFields fields = UiForms.checked(request, body);
         Locale locale = locales.resolveOrDefault(request);
-        TenantRow tenant = findTenant(fields.text(KeyForm.TENANT));
+        TenantRow tenant = UiNotFound.find(fields.text(KeyForm.TENANT), admin::tenant);
         boolean fromTenant = tenant != null && fields.has(FROM_TENANT);
         List<String> offered = tenant == null ? tenantPages.models() : tenantPages.keyModels(tenant);
         UiFormState form = KeyForm.typed(fields, offered, fromTenant ? TenantPages.NEW_KEY : KeyPages.CREATE);
@@ -100,8 +99,7 @@ class KeysController {
 
     @Post(value = "/key", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> update(@Body @Nullable byte[] body, HttpRequest<?> request) {
-        UiFormFields fields = UiFormFields.parse(body);
-        UiForms.requireCsrf(request, fields.first(UiForms.CSRF_FIELD));
+        UiFormFields fields = UiForms.checked(request, body);
         VirtualKeyRow key = findKey(fields.text(ID));
         if (key == null) {
             return notFound(request);
@@ -129,8 +127,7 @@ class KeysController {
 
     @Post(value = "/key-revoke", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> revoke(@Body @Nullable byte[] body, HttpRequest<?> request) {
-        UiFormFields fields = UiFormFields.parse(body);
-        UiForms.requireCsrf(request, fields.first(UiForms.CSRF_FIELD));
+        UiFormFields fields = UiForms.checked(request, body);
         String id = fields.text(ID);
         if (findKey(id) == null) {
             return notFound(request);
@@ -141,8 +138,7 @@ class KeysController {
 
     @Post(value = "/key-rotate", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> rotate(@Body @Nullable byte[] body, HttpRequest<?> request) {
-        UiFormFields fields = UiFormFields.parse(body);
-        UiForms.requireCsrf(request, fields.first(UiForms.CSRF_FIELD));
+        UiFormFields fields = UiForms.checked(request, body);
         String id = fields.text(ID);
         if (findKey(id) == null) {
             return notFound(request);
@@ -156,19 +152,6 @@ class KeysController {
 
     @Nullable
     private VirtualKeyRow findKey(String id) {
-        try {
-            return id.isBlank() ? null : admin.key(id);
-        } catch (TenancyRefusal missing) {
-            return null;
-        }
-    }
-
-    @Nullable
-    private TenantRow findTenant(String id) {
-        try {
-            return id.isBlank() ? null : admin.tenant(id);
-        } catch (TenancyRefusal missing) {
-            return null;
-        }
+        return UiNotFound.find(id, admin::key);
     }
 }

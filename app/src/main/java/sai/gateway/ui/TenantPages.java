@@ -62,14 +62,11 @@ class TenantPages {
 
     HttpResponse<?> list(HttpRequest<?> request, TenantListQuery query, UiFormState form, HttpStatus status) {
         TenancyAdmin.Listed<TenantRow> listed = admin.tenants(query.q(), query.order(), query.limit(), query.offset());
-        UiPaging paging = new UiPaging(query.offset(), query.limit(), listed.total());
         Map<String, Object> model = UiModel.page(request, "tenants");
         model.put("query", query);
         model.put("rows", listed.rows());
-        model.put("paging", paging);
-        model.put("sizes", UiPaging.SIZES);
-        model.put("previousHref", paging.hasPrevious() ? query.link(paging.previousOffset()) : null);
-        model.put("nextHref", paging.hasNext() ? query.link(paging.nextOffset()) : null);
+        new UiPaging(query.offset(), query.limit(), listed.total()).into(model, query::link);
+        model.put("sorts", TenantListQuery.SORTS);
         model.put("form", form);
         model.put("models", models);
         model.put("encryption", encryption);

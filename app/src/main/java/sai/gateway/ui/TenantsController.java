@@ -53,8 +53,7 @@ class TenantsController {
 
     @Post(value = "/tenants", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> create(@Body @Nullable byte[] body, HttpRequest<?> request) {
-        UiFormFields fields = UiFormFields.parse(body);
-        UiForms.requireCsrf(request, fields.first(UiForms.CSRF_FIELD));
+        UiFormFields fields = UiForms.checked(request, body);
         Locale locale = locales.resolveOrDefault(request);
         UiFormState form = TenantForm.typed(fields, pages.models(), TenantPages.CREATE);
         TenantChange change = TenantForm.read(fields, pages.models(), form, locale);
@@ -86,8 +85,7 @@ class TenantsController {
 
     @Post(value = "/tenant", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> update(@Body @Nullable byte[] body, HttpRequest<?> request) {
-        UiFormFields fields = UiFormFields.parse(body);
-        UiForms.requireCsrf(request, fields.first(UiForms.CSRF_FIELD));
+        UiFormFields fields = UiForms.checked(request, body);
         TenantRow tenant = find(fields.text(ID));
         if (tenant == null) {
             return UiNotFound.page(request, "tenants", "notFound.tenant");
@@ -113,10 +111,6 @@ class TenantsController {
 
     @Nullable
     private TenantRow find(String id) {
-        try {
-            return id.isBlank() ? null : admin.tenant(id);
-        } catch (TenancyRefusal missing) {
-            return null;
-        }
+        return UiNotFound.find(id, admin::tenant);
     }
 }

@@ -14,6 +14,13 @@ final class UiForms {
     private UiForms() {
     }
 
+    /** A form post's fields, once they are known to carry the session's token. */
+    static UiFormFields checked(HttpRequest<?> request, @Nullable byte[] body) {
+        UiFormFields fields = UiFormFields.parse(body);
+        requireCsrf(request, fields.first(CSRF_FIELD));
+        return fields;
+    }
+
     static UiSession requireCsrf(HttpRequest<?> request, @Nullable String token) {
         UiSession session = session(request);
         if (token == null || !MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),

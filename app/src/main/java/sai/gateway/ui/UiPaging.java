@@ -3,6 +3,8 @@ package sai.gateway.ui;
 import io.micronaut.core.annotation.Nullable;
 
 import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * One page of a list: where it starts, how long it is, how many rows there are in all. A page's address is typed by
@@ -21,6 +23,17 @@ record UiPaging(int offset, int limit, long total) {
     static int offset(@Nullable String raw) {
         Integer value = small(raw);
         return value == null ? 0 : value;
+    }
+
+    /**
+     * What a list page's count, size choice and pager read (parts.html): this page, the sizes, and the links to the
+     * previous and next pages, made by {@code link} from their offsets (null where there is none).
+     */
+    void into(Map<String, Object> model, IntFunction<String> link) {
+        model.put("paging", this);
+        model.put("sizes", SIZES);
+        model.put("previousHref", hasPrevious() ? link.apply(previousOffset()) : null);
+        model.put("nextHref", hasNext() ? link.apply(nextOffset()) : null);
     }
 
     /** The first row shown, counting from 1; 0 when none is. */

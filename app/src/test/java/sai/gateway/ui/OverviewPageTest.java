@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import sai.gateway.testing.Json;
 import sai.gateway.testing.SaiFakeTest;
 import sai.gateway.usage.UsageExplorer;
 import sai.gateway.usage.UsageRecorder;
@@ -64,11 +63,11 @@ class OverviewPageTest extends SaiFakeTest {
     @BeforeAll
     void traffic() {
         start = Instant.now();
-        UiFixtures fixtures = new UiFixtures(baseUrl(), ADMIN_KEY);
-        tenantId = fixtures.tenant(TENANT);
-        ci = fixtures.key(tenantId, "ci", "");
-        batch = fixtures.key(tenantId, "batch", "");
-        JsonNode narrow = fixtures.key(tenantId, "narrow", ",\"allowed_models\":[\"sai-model\"]");
+        UiClient fixtures = new UiClient(baseUrl());
+        tenantId = fixtures.createTenant(ADMIN_KEY, TENANT);
+        ci = fixtures.createKey(ADMIN_KEY, tenantId, "ci", "");
+        batch = fixtures.createKey(ADMIN_KEY, tenantId, "batch", "");
+        JsonNode narrow = fixtures.createKey(ADMIN_KEY, tenantId, "narrow", ",\"allowed_models\":[\"sai-model\"]");
 
         stubAnswer("ok", 5, 7, "sai-model");
         for (int i = 0; i < 3; i++) {
@@ -86,7 +85,7 @@ class OverviewPageTest extends SaiFakeTest {
         // The gateway's own refusal: a model the key may not use, before any SAI call.
         assertThat(fixtures.chat(narrow, CLAUDE).statusCode()).isEqualTo(403);
 
-        UiFixtures.awaitRecorded(recorder, explorer, start.minusSeconds(60), 7);
+        UiClient.awaitRecorded(recorder, explorer, start.minusSeconds(60), 7);
     }
 
     /** In English: the gateway's own default language is Spanish. */
@@ -116,18 +115,18 @@ class OverviewPageTest extends SaiFakeTest {
     void theChartsCarryEveryBucketAndAddUpToTheTotals() {
         String html = operator().get("/ui/").body();
 
-        JsonNode requests = chart(html, "chart-requests");
-        JsonNode tokens = chart(html, "chart-tokens");
-        JsonNode latency = chart(html, "chart-latency");
+        JsonNode requests = UiHtml.chart(html, "chart-requests");
+        JsonNode tokens = UiHtml.chart(html, "chart-tokens");
+        JsonNode latency = UiHtml.chart(html, "chart-latency");
         // The last day in 15-minute buckets, widened to whole buckets: 96 or 97 points, every one present.
         assertThat(requests.path("x").size()).isBetween(96, 97);
         for (int i = 1; i < requests.path("x").size(); i++) {
             assertThat(requests.path("x").get(i).asLong() - requests.path("x").get(i - 1).asLong()).isEqualTo(900);
         }
-        assertThat(sum(requests, 0)).isEqualTo(7);
-        assertThat(sum(requests, 1)).isEqualTo(3);
-        assertThat(sum(tokens, 0)).isEqualTo(26);
-        assertThat(sum(tokens, 1)).isEqualTo(34);
+        assertThat(UiHtml.sum(requests, 0)).isEqualTo(7);
+        assertThat(UiHtml.sum(requests, 1)).isEqualTo(3);
+        assertThat(UiHtml.sum(tokens, 0)).isEqualTo(26);
+        assertThat(UiHtml.sum(tokens, 1)).isEqualTo(34);
         assertThat(requests.path("series").get(0).path("label").asText()).isEqualTo("Requests");
         assertThat(latency.path("series").get(1).path("label").asText()).isEqualTo("Latency p95");
         // Buckets without requests have no latency: a gap (null), not a zero.
@@ -228,7 +227,7 @@ class OverviewPageTest extends SaiFakeTest {
 
         assertThat(spanish).contains("<html lang=\"es\">", "Peticiones", "Esta réplica, ahora", "Inquilinos con más tokens", "Límites de SAI (429)");
         assertThat(english).contains("<html lang=\"en\">", "Requests", "This replica, now", "Top tenants by tokens", "SAI rate limits (429)");
-        assertThat(chart(spanish, "chart-tokens").path("series").get(0).path("label").asText()).isEqualTo("Tokens de entrada");
+        assertThat(UiHtml.chart(spanish, "chart-tokens").path("series").get(0).path("label").asText()).isEqualTo("Tokens de entrada");
         assertThat(UiHtml.attribute(spanish, "chart-requests", "aria-label")).hasValueSatisfying(label -> assertThat(label).contains("7 peticiones"));
     }
 
@@ -261,17 +260,5 @@ class OverviewPageTest extends SaiFakeTest {
         assertThat(UiHtml.number(seen, "replica-in-flight")).isGreaterThanOrEqualTo(2);
         assertThat(seen).contains("This replica, now", "Counted by the replica that answered this page");
         assertThat(stream.get().statusCode()).isEqualTo(200);
-    }
-
-    private static JsonNode chart(String html, String id) {
-        return Json.parse(UiHtml.attribute(html, id, "data-chart").orElseThrow(() -> new AssertionError("no chart #" + id)));
-    }
-
-    private static long sum(JsonNode chart, int series) {
-        long sum = 0;
-        for (JsonNode value : chart.path("series").get(series).path("values")) {
-            sum += value.asLong();
-        }
-        return sum;
     }
 }

@@ -2,18 +2,16 @@ package sai.gateway.ui;
 
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import sai.gateway.testing.Json;
 import sai.gateway.testing.SaiFakeTest;
 import sai.gateway.usage.UsageRecorder;
 
-import java.nio.file.Files;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,6 +19,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static sai.gateway.ui.UiClient.location;
+import static sai.gateway.ui.UiClient.shown;
 
 /**
  * The tenant and key pages as an operator uses them, over HTTP against the running gateway without a browser: what
@@ -41,19 +41,13 @@ class TenancyPagesTest extends SaiFakeTest {
     @Inject
     UsageRecorder recorder;
 
-    private UiTestClient ui;
+    private UiClient ui;
 
     @Override
     protected Map<String, String> extraProperties() {
-        Map<String, String> properties = new HashMap<>();
-        properties.put("tenancy.admin-key", ADMIN_KEY);
+        Map<String, String> properties = UiClient.tenancyProperties(ADMIN_KEY, "ui-pages");
         properties.put("tenancy.encryption-key", ENCRYPTION_KEY);
         properties.put("tenancy.database-url", databaseUrl());
-        try {
-            properties.put("tenancy.data-dir", Files.createTempDirectory("ui-pages").toString());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
         return properties;
     }
 
@@ -62,14 +56,10 @@ class TenancyPagesTest extends SaiFakeTest {
         return "jdbc:h2:mem:ui-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
     }
 
+    /** In English: the gateway's own default language is Spanish. */
     @BeforeAll
     void signIn() {
-        ui = new UiTestClient(server.getURL()).signIn(ADMIN_KEY);
-    }
-
-    @AfterAll
-    void closeClient() {
-        ui.close();
+        ui = new UiClient(baseUrl()).language("en").signedIn(ADMIN_KEY);
     }
 
     // ---- tenants ----
@@ -78,13 +68,13 @@ class TenancyPagesTest extends SaiFakeTest {
     void aTenantCreatedInTheFormIsOnItsPageAndInTheList() {
         String name = unique("acme");
 
-        UiTestClient.Answer created = ui.post("/ui/tenants", "name", name, "allowed_models", "sai-model", "requests_per_minute", "60",
+        HttpResponse<String> created = ui.submit("/ui/tenants", "name", name, "allowed_models", "sai-model", "requests_per_minute", "60",
                 "tokens_per_minute", "", "tokens_per_day", "50000", "tokens_per_month", "900000", "sai_api_key", "tenant-SAI-secret-123");
 
-        assertThat(created.status()).as(created.toString()).isEqualTo(303);
-        assertThat(created.location()).matches("tenant\\?id=ten_[a-z0-9]+&done=created");
-        UiTestClient.Answer page = ui.get("/ui/" + created.location());
-        assertThat(page.status()).isEqualTo(200);
+        assertThat(created.statusCode()).as(shown(created)).isEqualTo(303);
+        assertThat(location(created)).matches("tenant\\?id=ten_[a-z0-9]+&done=created");
+        HttpResponse<String> page = ui.get("/ui/" + location(created));
+        assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("<h1>" + name + "</h1>", "Tenant created.", "<data value=\"50000\">", "sai-model")
                 .contains("name=\"tokens_per_day\" value=\"50000\"", "set (encrypted)").doesNotContain("tenant-SAI-secret-123");
         assertThat(linkedNames(ui.get("/ui/tenants?q=" + name).body())).containsExactly(name);
@@ -94,13 +84,13 @@ class TenancyPagesTest extends SaiFakeTest {
     void changedLimitsAreShownOnTheTenantsPage() {
         String id = createTenant(unique("edit"), "tokens_per_day", "1000");
 
-        UiTestClient.Answer saved = ui.post("/ui/tenant", "id", id, "name", "edited-" + id, "requests_per_minute", "7",
+        HttpResponse<String> saved = ui.submit("/ui/tenant", "id", id, "name", "edited-" + id, "requests_per_minute", "7",
                 "tokens_per_minute", "0", "tokens_per_day", "12345", "tokens_per_month", "", "budget_day.sai-model", "500",
                 "budget_month.sai-model", "");
 
-        assertThat(saved.status()).as(saved.toString()).isEqualTo(303);
-        assertThat(saved.location()).isEqualTo("tenant?id=" + id + "&done=saved");
-        String page = ui.get("/ui/" + saved.location()).body();
+        assertThat(saved.statusCode()).as(shown(saved)).isEqualTo(303);
+        assertThat(location(saved)).isEqualTo("tenant?id=" + id + "&done=saved");
+        String page = ui.get("/ui/" + location(saved)).body();
         assertThat(page).contains("<h1>edited-" + id + "</h1>", "Changes saved.", "<data value=\"12345\">", "<data value=\"7\">")
                 .containsPattern("name=\"budget_day.sai-model\"\\s+value=\"500\"")
                 // the per-model budget is a meter of its own, next to the day's and the month's
@@ -111,11 +101,11 @@ class TenancyPagesTest extends SaiFakeTest {
 
     @Test
     void aRefusedTenantFormComesBackAsTypedWithTheProblemNextToTheField() {
-        UiTestClient.Answer refused = ui.post("/ui/tenants", "name", "  ", "tokens_per_day", "777", "tokens_per_month", "lots",
+        HttpResponse<String> refused = ui.submit("/ui/tenants", "name", "  ", "tokens_per_day", "777", "tokens_per_month", "lots",
                 "sai_api_key", "typed-SAI-secret-456");
 
-        assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
-        assertThat(refused.headers().getContentType()).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+        assertThat(refused.statusCode()).as(shown(refused)).isEqualTo(400);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
         String page = refused.body();
         assertThat(page).contains("id=\"new-tenant-tokens_per_month-error\"", "Enter 0 or a whole number up to 100,000,000,000,000")
                 .contains("aria-describedby=\"new-tenant-tokens_per_month-error\"", "name=\"tokens_per_day\" value=\"777\"",
@@ -125,8 +115,8 @@ class TenancyPagesTest extends SaiFakeTest {
         assertThat(fieldError(page, "new-tenant-tokens_per_month")).isNotNull();
 
         // the number fixed, the name is what is left: the rules' own check, in the page's words
-        UiTestClient.Answer unnamed = ui.post("/ui/tenants", "name", "", "tokens_per_day", "777");
-        assertThat(unnamed.status()).isEqualTo(400);
+        HttpResponse<String> unnamed = ui.submit("/ui/tenants", "name", "", "tokens_per_day", "777");
+        assertThat(unnamed.statusCode()).isEqualTo(400);
         assertThat(fieldError(unnamed.body(), "new-tenant-name")).startsWith("Enter a name");
         assertThat(unnamed.body()).contains("aria-describedby=\"new-tenant-name-error\"");
     }
@@ -136,9 +126,9 @@ class TenancyPagesTest extends SaiFakeTest {
         String name = unique("twin");
         createTenant(name);
 
-        UiTestClient.Answer twin = ui.post("/ui/tenants", "name", name);
+        HttpResponse<String> twin = ui.submit("/ui/tenants", "name", name);
 
-        assertThat(twin.status()).isEqualTo(409);
+        assertThat(twin.statusCode()).isEqualTo(409);
         assertThat(fieldError(twin.body(), "new-tenant-name")).startsWith("A tenant with this name exists already");
         assertThat(ui.get("/ui/tenants?q=" + name).body()).contains("Showing 1–1 of 1");
     }
@@ -147,16 +137,16 @@ class TenancyPagesTest extends SaiFakeTest {
     void aFormWithoutTheSessionsTokenChangesNothing() {
         String name = unique("forged");
 
-        UiTestClient.Answer missing = ui.postWithout("/ui/tenants", "name", name);
-        UiTestClient.Answer wrong = ui.postWithout("/ui/tenants", "csrf", "x" + ui.csrf(), "name", name);
+        HttpResponse<String> missing = ui.postPairs("/ui/tenants", "name", name);
+        HttpResponse<String> wrong = ui.postPairs("/ui/tenants", "csrf", "x" + ui.csrf(), "name", name);
 
-        assertThat(missing.status()).isEqualTo(403);
-        assertThat(wrong.status()).isEqualTo(403);
+        assertThat(missing.statusCode()).isEqualTo(403);
+        assertThat(wrong.statusCode()).isEqualTo(403);
         assertThat(ui.get("/ui/tenants?q=" + name).body()).contains("Showing 0–0 of 0").doesNotContain(name + "</a>");
 
         String id = createTenant(unique("guarded"));
         String key = createKeyOn(id, "guarded-key").secret();
-        assertThat(ui.postWithout("/ui/key-revoke", "id", keyIdOf(key, id)).status()).isEqualTo(403);
+        assertThat(ui.postPairs("/ui/key-revoke", "id", keyIdOf(key, id)).statusCode()).isEqualTo(403);
         assertThat(models(key)).isEqualTo(200);
     }
 
@@ -185,11 +175,11 @@ class TenancyPagesTest extends SaiFakeTest {
 
     @Test
     void aMissingTenantIsAPageThatSaysSo() {
-        UiTestClient.Answer missing = ui.get("/ui/tenant?id=ten_nosuch");
+        HttpResponse<String> missing = ui.get("/ui/tenant?id=ten_nosuch");
 
-        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).contains("There is no tenant with that id.", "href=\"tenants\"");
-        assertThat(ui.get("/ui/tenant").location()).isEqualTo("tenants");
+        assertThat(location(ui.get("/ui/tenant"))).isEqualTo("tenants");
     }
 
     // ---- keys ----
@@ -198,11 +188,11 @@ class TenancyPagesTest extends SaiFakeTest {
     void aNewKeyWorksAndIsShownOnlyInTheAnswerToItsForm() {
         String tenant = createTenant(unique("keys"));
 
-        UiTestClient.Answer created = ui.post("/ui/keys", "tenant_id", tenant, "name", "laptop", "owner", "ana@example.com",
+        HttpResponse<String> created = ui.submit("/ui/keys", "tenant_id", tenant, "name", "laptop", "owner", "ana@example.com",
                 "allowed_models", "sai-model", "requests_per_minute", "10");
 
-        assertThat(created.status()).as(created.toString()).isEqualTo(200);
-        assertThat(created.headers().get("Cache-Control")).isEqualTo("no-store");
+        assertThat(created.statusCode()).as(shown(created)).isEqualTo(200);
+        assertThat(created.headers().firstValue("Cache-Control")).hasValue("no-store");
         String secret = secretOf(created.body());
         assertThat(created.body()).contains("data-copy=\"new-key\"", "it will not be shown again");
         assertThat(models(secret)).isEqualTo(200);
@@ -218,21 +208,21 @@ class TenancyPagesTest extends SaiFakeTest {
     void aKeyMadeFromTheTenantsPageIsRefusedThereAboveTheTenantsLimit() {
         String tenant = createTenant(unique("cap"), "requests_per_minute", "5");
 
-        UiTestClient.Answer refused = ui.post("/ui/keys", "tenant_id", tenant, "from_tenant", "1", "name", "big",
+        HttpResponse<String> refused = ui.submit("/ui/keys", "tenant_id", tenant, "from_tenant", "1", "name", "big",
                 "requests_per_minute", "6");
 
-        assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+        assertThat(refused.statusCode()).as(shown(refused)).isEqualTo(400);
         assertThat(refused.body()).contains("<h1>", "name=\"id\" value=\"" + tenant + "\"")
                 .contains("id=\"new-key-requests_per_minute\"", "value=\"6\"");
         assertThat(fieldError(refused.body(), "new-key-requests_per_minute")).contains("enter at most 5");
         assertThat(ui.get("/ui/keys?tenant=" + tenant).body()).contains("Showing 0–0 of 0");
 
-        UiTestClient.Answer fromList = ui.post("/ui/keys", "tenant_id", tenant, "name", "big", "requests_per_minute", "6");
-        assertThat(fromList.status()).isEqualTo(400);
+        HttpResponse<String> fromList = ui.submit("/ui/keys", "tenant_id", tenant, "name", "big", "requests_per_minute", "6");
+        assertThat(fromList.statusCode()).isEqualTo(400);
         assertThat(fieldError(fromList.body(), "new-key-requests_per_minute")).contains("enter at most 5");
 
-        UiTestClient.Answer noTenant = ui.post("/ui/keys", "tenant_id", "", "name", "orphan");
-        assertThat(noTenant.status()).isEqualTo(400);
+        HttpResponse<String> noTenant = ui.submit("/ui/keys", "tenant_id", "", "name", "orphan");
+        assertThat(noTenant.statusCode()).isEqualTo(400);
         assertThat(fieldError(noTenant.body(), "new-key-tenant_id")).isEqualTo("Choose the tenant the key belongs to.");
     }
 
@@ -241,16 +231,16 @@ class TenancyPagesTest extends SaiFakeTest {
         String tenant = createTenant(unique("kedit"), "tokens_per_day", "1000");
         String keyId = keyIdOf(createKeyOn(tenant, "before").secret(), tenant);
 
-        UiTestClient.Answer saved = ui.post("/ui/key", "id", keyId, "name", "after", "owner", "", "tokens_per_day", "900",
+        HttpResponse<String> saved = ui.submit("/ui/key", "id", keyId, "name", "after", "owner", "", "tokens_per_day", "900",
                 "expires_on", "2999-01-31");
 
-        assertThat(saved.status()).as(saved.toString()).isEqualTo(303);
-        assertThat(saved.location()).isEqualTo("key?id=" + keyId + "&done=saved");
-        String page = ui.get("/ui/" + saved.location()).body();
+        assertThat(saved.statusCode()).as(shown(saved)).isEqualTo(303);
+        assertThat(location(saved)).isEqualTo("key?id=" + keyId + "&done=saved");
+        String page = ui.get("/ui/" + location(saved)).body();
         assertThat(page).contains("Changes saved.", "<data value=\"900\">", "2999-01-31T00:00:00Z", "name=\"expires_on\" value=\"2999-01-31\"");
 
-        UiTestClient.Answer above = ui.post("/ui/key", "id", keyId, "name", "after", "tokens_per_day", "1001");
-        assertThat(above.status()).isEqualTo(400);
+        HttpResponse<String> above = ui.submit("/ui/key", "id", keyId, "name", "after", "tokens_per_day", "1001");
+        assertThat(above.statusCode()).isEqualTo(400);
         assertThat(fieldError(above.body(), "key-tokens_per_day")).contains("at most 1,000");
         assertThat(ui.get("/ui/key?id=" + keyId).body()).contains("<data value=\"900\">");
     }
@@ -263,12 +253,12 @@ class TenancyPagesTest extends SaiFakeTest {
         assertThat(models(secret)).isEqualTo(200);
         assertThat(ui.get("/ui/key?id=" + keyId).body()).contains("data-confirm=\"Revoke this key?");
 
-        UiTestClient.Answer revoked = ui.post("/ui/key-revoke", "id", keyId);
+        HttpResponse<String> revoked = ui.submit("/ui/key-revoke", "id", keyId);
 
-        assertThat(revoked.status()).isEqualTo(303);
-        assertThat(revoked.location()).isEqualTo("key?id=" + keyId + "&done=revoked");
+        assertThat(revoked.statusCode()).isEqualTo(303);
+        assertThat(location(revoked)).isEqualTo("key?id=" + keyId + "&done=revoked");
         assertThat(models(secret)).isEqualTo(401);
-        assertThat(ui.get("/ui/" + revoked.location()).body()).contains("Key revoked", "badge bad\">revoked<").doesNotContain("action=\"key-revoke\"");
+        assertThat(ui.get("/ui/" + location(revoked)).body()).contains("Key revoked", "badge bad\">revoked<").doesNotContain("action=\"key-revoke\"");
     }
 
     @Test
@@ -277,10 +267,10 @@ class TenancyPagesTest extends SaiFakeTest {
         String old = createKeyOn(tenant, "turning").secret();
         String keyId = keyIdOf(old, tenant);
 
-        UiTestClient.Answer rotated = ui.post("/ui/key-rotate", "id", keyId);
+        HttpResponse<String> rotated = ui.submit("/ui/key-rotate", "id", keyId);
 
-        assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
-        assertThat(rotated.headers().get("Cache-Control")).isEqualTo("no-store");
+        assertThat(rotated.statusCode()).as(shown(rotated)).isEqualTo(200);
+        assertThat(rotated.headers().firstValue("Cache-Control")).hasValue("no-store");
         String fresh = secretOf(rotated.body());
         assertThat(fresh).isNotEqualTo(old);
         assertThat(models(old)).isEqualTo(401);
@@ -297,7 +287,7 @@ class TenancyPagesTest extends SaiFakeTest {
         String revoked = keyIdOf(createKeyOn(tenant, stem + "-gone").secret(), tenant);
         String expired = keyIdOf(createKeyOn(tenant, stem + "-old", "expires_on", "2001-01-01").secret(), tenant);
         createKeyOn(other, stem + "-elsewhere");
-        ui.post("/ui/key-revoke", "id", revoked);
+        ui.submit("/ui/key-revoke", "id", revoked);
 
         assertThat(keyNames("/ui/keys?q=" + stem + "&sort=name&dir=asc"))
                 .containsExactly(stem + "-elsewhere", stem + "-gone", stem + "-kept", stem + "-old");
@@ -350,14 +340,13 @@ class TenancyPagesTest extends SaiFakeTest {
     @Test
     void thePagesSpeakTheChosenLanguage() {
         String tenant = createTenant(unique("lang"));
-        try (UiTestClient es = new UiTestClient(server.getURL()).language("es").signIn(ADMIN_KEY)) {
-            String tenants = es.get("/ui/tenants").body();
-            assertThat(tenants).contains("lang=\"es\"", "<h1>Inquilinos</h1>", "Nuevo inquilino", "Peticiones por minuto");
-            assertThat(es.get("/ui/keys").body()).contains("<h1>Claves</h1>", "Nueva clave", "Todos los inquilinos");
-            assertThat(es.get("/ui/tenant?id=" + tenant).body()).contains("Presupuesto consumido", "Nueva clave para este inquilino");
-            UiTestClient.Answer refused = es.post("/ui/tenants", "name", "", "tokens_per_day", "x");
-            assertThat(fieldError(refused.body(), "new-tenant-tokens_per_day")).startsWith("Escribe 0 o un número entero");
-        }
+        UiClient es = new UiClient(baseUrl()).language("es").signedIn(ADMIN_KEY);
+        String tenants = es.get("/ui/tenants").body();
+        assertThat(tenants).contains("lang=\"es\"", "<h1>Inquilinos</h1>", "Nuevo inquilino", "Peticiones por minuto");
+        assertThat(es.get("/ui/keys").body()).contains("<h1>Claves</h1>", "Nueva clave", "Todos los inquilinos");
+        assertThat(es.get("/ui/tenant?id=" + tenant).body()).contains("Presupuesto consumido", "Nueva clave para este inquilino");
+        HttpResponse<String> refused = es.submit("/ui/tenants", "name", "", "tokens_per_day", "x");
+        assertThat(fieldError(refused.body(), "new-tenant-tokens_per_day")).startsWith("Escribe 0 o un número entero");
         String english = ui.get("/ui/tenants").body();
         assertThat(english).contains("lang=\"en\"", "<h1>Tenants</h1>", "New tenant", "Requests per minute");
         assertThat(ui.get("/ui/keys").body()).contains("<h1>Keys</h1>", "New key", "All tenants");
@@ -373,9 +362,9 @@ class TenancyPagesTest extends SaiFakeTest {
     String createTenant(String name, String... fields) {
         List<String> pairs = new ArrayList<>(List.of("name", name));
         pairs.addAll(List.of(fields));
-        UiTestClient.Answer created = ui.post("/ui/tenants", pairs.toArray(String[]::new));
-        assertThat(created.status()).as(created.toString()).isEqualTo(303);
-        Matcher id = TENANT_ID.matcher(created.location());
+        HttpResponse<String> created = ui.submit("/ui/tenants", pairs.toArray(String[]::new));
+        assertThat(created.statusCode()).as(shown(created)).isEqualTo(303);
+        Matcher id = TENANT_ID.matcher(location(created));
         assertThat(id.find()).isTrue();
         return id.group(1);
     }
@@ -386,8 +375,8 @@ class TenancyPagesTest extends SaiFakeTest {
     Issued createKeyOn(String tenant, String name, String... fields) {
         List<String> pairs = new ArrayList<>(List.of("tenant_id", tenant, "name", name));
         pairs.addAll(List.of(fields));
-        UiTestClient.Answer created = ui.post("/ui/keys", pairs.toArray(String[]::new));
-        assertThat(created.status()).as(created.toString()).isEqualTo(200);
+        HttpResponse<String> created = ui.submit("/ui/keys", pairs.toArray(String[]::new));
+        assertThat(created.statusCode()).as(shown(created)).isEqualTo(200);
         return new Issued(secretOf(created.body()));
     }
 

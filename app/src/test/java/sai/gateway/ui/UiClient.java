@@ -1,5 +1,10 @@
 package sai.gateway.ui;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import sai.gateway.testing.Json;
+import sai.gateway.usage.UsageExplorer;
+import sai.gateway.usage.UsageRecorder;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -8,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +22,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * A browser's view of the dashboard over plain HTTP, for the tests that need no real browser: it signs in with the
  * form, keeps the session cookie, never follows redirects (the tests look at them), and reads the CSRF token out of a
- * page as a browser submitting the form would send it.
+ * page as a browser submitting the form would send it. What the pages are to show, the tests set up through the
+ * gateway's other doors, with this client too: tenants and keys through the JSON admin API, requests with those keys.
  */
 public final class UiClient {
 
@@ -28,6 +37,8 @@ public final class UiClient {
     private final String base;
     private String session;
     private String language;
+    /** The session's CSRF token, read from the overview the first time a form needs it. */
+    private String token;
 
     public UiClient(String base) {
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
@@ -53,7 +64,7 @@ public final class UiClient {
     /** Signs in with {@code key}; answers the sign-in response (303 and a cookie when the key is right). */
     public HttpResponse<String> signIn(String key) {
         HttpResponse<String> response = post("/ui/sign-in", Map.of("key", key));
-        setCookie(response).ifPresent(value -> session = value);
+        setCookie(response).ifPresent(this::useSession);
         return response;
     }
 
@@ -71,6 +82,7 @@ public final class UiClient {
 
     public void useSession(String value) {
         session = value;
+        token = null;
     }
 
     /** Sends the language cookie (sai_ui_lang) too, as the language switch leaves it in a browser. */
@@ -85,14 +97,37 @@ public final class UiClient {
 
     /** POSTs the form as a browser on the dashboard's own page would: form-urlencoded, with the page's Origin. */
     public HttpResponse<String> post(String path, Map<String, String> fields, String... headers) {
-        List<String> all = new ArrayList<>(List.of("Content-Type", "application/x-www-form-urlencoded"));
-        List<String> given = List.of(headers);
-        boolean ownOrigin = java.util.stream.IntStream.range(0, given.size() / 2).noneMatch(i -> given.get(2 * i).equalsIgnoreCase("Origin"));
-        if (ownOrigin) {
-            all.addAll(List.of("Origin", origin()));
+        return postForm(path, form(fields), headers);
+    }
+
+    /**
+     * A form post as the page's own form sends it: this session's CSRF token first, then {@code pairs} (name, value,
+     * name, value…; a name may repeat, as a form's checkboxes do).
+     */
+    public HttpResponse<String> submit(String path, String... pairs) {
+        List<String> all = new ArrayList<>(List.of("csrf", csrf()));
+        all.addAll(List.of(pairs));
+        return postPairs(path, all.toArray(String[]::new));
+    }
+
+    /** A form post of exactly {@code pairs}, in their order: no CSRF token unless it is among them. */
+    public HttpResponse<String> postPairs(String path, String... pairs) {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i + 1 < pairs.length; i += 2) {
+            if (!body.isEmpty()) {
+                body.append('&');
+            }
+            body.append(encode(pairs[i])).append('=').append(encode(pairs[i + 1]));
         }
-        all.addAll(given);
-        return send(builder(path, all.toArray(String[]::new)).POST(HttpRequest.BodyPublishers.ofString(form(fields))).build());
+        return postForm(path, body.toString());
+    }
+
+    /** This session's CSRF token, as its pages put it in their forms. */
+    public String csrf() {
+        if (token == null) {
+            token = csrf("/ui/");
+        }
+        return token;
     }
 
     /** The CSRF token the page at {@code path} puts in its forms. */
@@ -110,14 +145,92 @@ public final class UiClient {
         return uri.getScheme() + "://" + uri.getRawAuthority();
     }
 
+    // ---- the other doors: the JSON admin API and the chat API ----
+
+    /** A tenant made through the admin API with {@code adminKey}: its id. */
+    public String createTenant(String adminKey, String name) {
+        return admin(adminKey, "/admin/tenants", "{\"name\":" + Json.quote(name) + "}").path("id").asText();
+    }
+
+    /** A key of the tenant made through the admin API: its id and its secret ({@code key}); {@code extraFields} go into its JSON. */
+    public JsonNode createKey(String adminKey, String tenantId, String name, String extraFields) {
+        return admin(adminKey, "/admin/keys", "{\"tenant_id\":\"" + tenantId + "\",\"name\":" + Json.quote(name) + extraFields + "}");
+    }
+
+    /** A chat request with that key (as {@link #createKey} answered it) for {@code model}. */
+    public HttpResponse<String> chat(JsonNode key, String model) {
+        return postJson("/v1/chat/completions", "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                "Authorization", "Bearer " + key.path("key").asText());
+    }
+
+    /** POSTs JSON, without an Origin: an API client, not a page. */
+    public HttpResponse<String> postJson(String path, String json, String... headers) {
+        List<String> all = new ArrayList<>(List.of("Content-Type", "application/json"));
+        all.addAll(List.of(headers));
+        return send(builder(path, all.toArray(String[]::new)).timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    /**
+     * Waits until the usage rows of {@code [from, now]} count {@code requests}: a request's row is handed to the
+     * writer when its last byte has left, which can be just after the client read it, so one flush may come too early.
+     */
+    public static void awaitRecorded(UsageRecorder recorder, UsageExplorer explorer, Instant from, long requests) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        long counted;
+        do {
+            assertThat(recorder.flush(Duration.ofSeconds(5))).isTrue();
+            counted = explorer.series(from, Instant.now().plusSeconds(60), Duration.ofHours(1), UsageExplorer.Filter.NONE).totals().requests();
+            if (counted == requests) {
+                return;
+            }
+            assertThat(counted).as("usage rows").isLessThan(requests);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("usage rows never reached " + requests + ": " + counted);
+    }
+
+    // ---- reading answers ----
+
     public static Optional<String> setCookie(HttpResponse<?> response) {
         return response.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(UiCookies.SESSION + "="))
                 .map(c -> c.substring(UiCookies.SESSION.length() + 1, c.indexOf(';') < 0 ? c.length() : c.indexOf(';'))).findFirst();
     }
 
+    /** Where a redirect points, as the page wrote it; null when the answer is none. */
+    public static String location(HttpResponse<?> response) {
+        return response.headers().firstValue("Location").orElse(null);
+    }
+
+    /** The status and the start of the body, for an assertion's description. */
+    public static String shown(HttpResponse<String> response) {
+        String body = response.body();
+        return response.statusCode() + " " + (body.length() > 3000 ? body.substring(0, 3000) + "…" : body);
+    }
+
     public static String form(Map<String, String> fields) {
-        return fields.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+        return fields.entrySet().stream().map(e -> encode(e.getKey()) + "=" + encode(e.getValue())).collect(Collectors.joining("&"));
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    private JsonNode admin(String adminKey, String path, String json) {
+        HttpResponse<String> response = postJson(path, json, "Authorization", "Bearer " + adminKey);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return Json.parse(response.body());
+    }
+
+    /** The body as a browser on the dashboard's own page sends a form: form-urlencoded, with the page's Origin unless one is given. */
+    private HttpResponse<String> postForm(String path, String body, String... headers) {
+        List<String> all = new ArrayList<>(List.of("Content-Type", "application/x-www-form-urlencoded"));
+        List<String> given = List.of(headers);
+        boolean ownOrigin = java.util.stream.IntStream.range(0, given.size() / 2).noneMatch(i -> given.get(2 * i).equalsIgnoreCase("Origin"));
+        if (ownOrigin) {
+            all.addAll(List.of("Origin", origin()));
+        }
+        all.addAll(given);
+        return send(builder(path, all.toArray(String[]::new)).POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
     private HttpRequest.Builder builder(String path, String... headers) {

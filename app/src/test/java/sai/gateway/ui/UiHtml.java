@@ -1,5 +1,8 @@
 package sai.gateway.ui;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import sai.gateway.testing.Json;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -8,7 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * What a reader of a dashboard page sees in it, read out of the HTML the tests get: an element's attribute by its
- * id, a field's message, a table's cells (a {@code <data>} cell by its machine value, any other by its text).
+ * id, a field's message, a table's cells (a {@code <data>} cell by its machine value, any other by its text), a
+ * chart's data.
  * Enough for the pages' own markup, which Thymeleaf writes the same way every time; not a general HTML parser.
  */
 final class UiHtml {
@@ -46,6 +50,20 @@ final class UiHtml {
     static Optional<String> text(String html, String id) {
         Matcher m = Pattern.compile("<([a-zA-Z]+)[^>]*\\sid=\"" + Pattern.quote(id) + "\"[^>]*>(.*?)</\\1>", Pattern.DOTALL).matcher(html);
         return m.find() ? Optional.of(plain(m.group(2))) : Optional.empty();
+    }
+
+    /** The data of the chart with this id, as ui.js gets it: x, and each series' label and values. */
+    static JsonNode chart(String html, String id) {
+        return Json.parse(attribute(html, id, "data-chart").orElseThrow(() -> new AssertionError("no chart #" + id)));
+    }
+
+    /** The sum of one series of a chart's data, its gaps (null) as 0. */
+    static long sum(JsonNode chart, int series) {
+        long sum = 0;
+        for (JsonNode value : chart.path("series").get(series).path("values")) {
+            sum += value.asLong();
+        }
+        return sum;
     }
 
     /** The message shown under a form field. */

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import sai.gateway.admin.Rfc4180;
-import sai.gateway.testing.Json;
 import sai.gateway.testing.SaiFakeTest;
 import sai.gateway.usage.UsageExplorer;
 import sai.gateway.usage.UsageRecorder;
@@ -65,11 +64,11 @@ class UsagePageTest extends SaiFakeTest {
     @BeforeAll
     void traffic() {
         Instant start = Instant.now();
-        UiFixtures fixtures = new UiFixtures(baseUrl(), ADMIN_KEY);
-        alpha = fixtures.tenant(FORMULA);
-        beta = fixtures.tenant(BETA);
-        alphaKey = fixtures.key(alpha, "alpha-key", "");
-        betaKey = fixtures.key(beta, "beta-key", "");
+        UiClient fixtures = new UiClient(baseUrl());
+        alpha = fixtures.createTenant(ADMIN_KEY, FORMULA);
+        beta = fixtures.createTenant(ADMIN_KEY, BETA);
+        alphaKey = fixtures.createKey(ADMIN_KEY, alpha, "alpha-key", "");
+        betaKey = fixtures.createKey(ADMIN_KEY, beta, "beta-key", "");
 
         stubAnswer("ok", 5, 7, "sai-model");
         for (int i = 0; i < 2; i++) {
@@ -84,7 +83,7 @@ class UsagePageTest extends SaiFakeTest {
         assertThat(fixtures.chat(betaKey, "sai-model").statusCode()).isEqualTo(502);
         sai.resetAll();
 
-        UiFixtures.awaitRecorded(recorder, explorer, start.minusSeconds(60), 5);
+        UiClient.awaitRecorded(recorder, explorer, start.minusSeconds(60), 5);
     }
 
     /** In English: the gateway's own default language is Spanish. */
@@ -172,10 +171,10 @@ class UsagePageTest extends SaiFakeTest {
     void theChartIsTheFilteredSeries() {
         String html = page("tenant=" + alpha);
 
-        JsonNode chart = Json.parse(UiHtml.attribute(html, "chart-usage", "data-chart").orElseThrow());
-        assertThat(sum(chart, 0)).isEqualTo(3);
-        assertThat(sum(chart, 1)).isZero();
-        assertThat(sum(chart, 2)).isEqualTo(21 + 27);
+        JsonNode chart = UiHtml.chart(html, "chart-usage");
+        assertThat(UiHtml.sum(chart, 0)).isEqualTo(3);
+        assertThat(UiHtml.sum(chart, 1)).isZero();
+        assertThat(UiHtml.sum(chart, 2)).isEqualTo(21 + 27);
         assertThat(chart.path("series").get(2).path("axis").asText()).isEqualTo("y2");
         assertThat(UiHtml.attribute(html, "chart-usage", "aria-label")).hasValueSatisfying(l -> assertThat(l).contains("3 requests", "48 tokens"));
     }
@@ -280,13 +279,5 @@ class UsagePageTest extends SaiFakeTest {
              Statement statement = connection.createStatement()) {
             statement.execute("ALTER TABLE " + from + " RENAME TO " + to);
         }
-    }
-
-    private static long sum(JsonNode chart, int series) {
-        long sum = 0;
-        for (JsonNode value : chart.path("series").get(series).path("values")) {
-            sum += value.asLong();
-        }
-        return sum;
     }
 }
