@@ -40,6 +40,8 @@ public class OpenAiErrorResponseProcessor implements ErrorResponseProcessor<Obje
         HttpRequest<?> request = context.getRequest();
         GatewayException error = context.getRootCause().filter(OpenAiErrorResponseProcessor::isMalformedAcceptHeader).isPresent()
                 ? new InvalidRequestException(ErrorCode.BAD_REQUEST, null, "malformed Accept or Accept-Language header")
+                : context.getRootCause().filter(OpenAiErrorResponseProcessor::isMalformedForm).isPresent()
+                ? new InvalidRequestException(ErrorCode.BAD_REQUEST, null, "malformed form body")
                 : classify(baseResponse.getStatus(), request);
         // Refusals Micronaut makes before routing (an unparseable URI, for one) skip the filters: no id was assigned.
         boolean beforeFilters = !RequestIds.assigned(request);
@@ -65,6 +67,24 @@ public class OpenAiErrorResponseProcessor implements ErrorResponseProcessor<Obje
      * ArrayIndexOutOfBoundsException on some malformed values ({@code ;} or {@code ,} alone, for two): the client sent a
      * bad header, which is a 400, not the gateway failing. Found by HostileInputTest.
      */
+    /**
+     * A form body with a bad percent escape ({@code key=%ZZ}) as the Lambda adapter decodes it, with its copy of
+     * Netty's QueryStringDecoder, which throws IllegalArgumentException: the client's mistake, a 400. (On the Netty server the
+     * same body fails in its post decoder instead: MalformedFormExceptionHandler.) Found by UiSecurityTest on Lambda.
+     */
+    private static boolean isMalformedForm(Throwable cause) {
+        if (!(cause instanceof IllegalArgumentException)) {
+            return false;
+        }
+        for (StackTraceElement frame : cause.getStackTrace()) {
+            // micronaut-function-aws-api-proxy carries its own copy of Netty's decoder.
+            if (frame.getClassName().endsWith(".QueryStringDecoder") && frame.getMethodName().equals("decodeComponent")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean isMalformedAcceptHeader(Throwable cause) {
         if (!(cause instanceof IndexOutOfBoundsException)) {
             return false;

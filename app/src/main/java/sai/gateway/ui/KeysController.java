@@ -52,7 +52,7 @@ class KeysController {
         this.locales = locales;
     }
 
-    @Get("/keys")
+    @Get(uri = "/keys", produces = MediaType.TEXT_HTML)
     HttpResponse<?> list(@QueryValue @Nullable String q, @QueryValue @Nullable String tenant, @QueryValue @Nullable String status,
                          @QueryValue @Nullable String sort, @QueryValue @Nullable String dir, @QueryValue @Nullable String offset,
                          @QueryValue @Nullable String limit, HttpRequest<?> request) {
@@ -60,7 +60,7 @@ class KeysController {
         return pages.list(request, query, KeyForm.blank(KeyPages.CREATE, query.tenant()), HttpStatus.OK);
     }
 
-    @Post(value = "/keys", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Post(value = "/keys", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = MediaType.TEXT_HTML)
     HttpResponse<?> create(@Body @Nullable byte[] body, HttpRequest<?> request) {
         UiFormFields fields = UiForms.checked(request, body);
         Locale locale = locales.resolveOrDefault(request);
@@ -85,7 +85,7 @@ class KeysController {
         return pages.list(request, KeyListQuery.of(null, null, null, null, null, null, null), form, status);
     }
 
-    @Get("/key")
+    @Get(uri = "/key", produces = MediaType.TEXT_HTML)
     HttpResponse<?> key(@QueryValue @Nullable String id, @QueryValue @Nullable String done, HttpRequest<?> request) {
         if (id == null || id.isBlank()) {
             return HttpResponse.seeOther(URI.create("keys"));
@@ -97,7 +97,7 @@ class KeysController {
         return pages.key(request, key, KeyForm.of(key, KeyPages.EDIT), HttpStatus.OK, UiNotices.of(done));
     }
 
-    @Post(value = "/key", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Post(value = "/key", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = MediaType.TEXT_HTML)
     HttpResponse<?> update(@Body @Nullable byte[] body, HttpRequest<?> request) {
         UiFormFields fields = UiForms.checked(request, body);
         VirtualKeyRow key = findKey(fields.text(ID));
@@ -125,7 +125,7 @@ class KeysController {
         return pages.key(request, key, form, status, null);
     }
 
-    @Post(value = "/key-revoke", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Post(value = "/key-revoke", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = MediaType.TEXT_HTML)
     HttpResponse<?> revoke(@Body @Nullable byte[] body, HttpRequest<?> request) {
         UiFormFields fields = UiForms.checked(request, body);
         String id = fields.text(ID);
@@ -136,7 +136,7 @@ class KeysController {
         return HttpResponse.seeOther(URI.create(UiLinks.to("key", ID, id, "done", "revoked")));
     }
 
-    @Post(value = "/key-rotate", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Post(value = "/key-rotate", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = MediaType.TEXT_HTML)
     HttpResponse<?> rotate(@Body @Nullable byte[] body, HttpRequest<?> request) {
         UiFormFields fields = UiForms.checked(request, body);
         String id = fields.text(ID);

@@ -79,7 +79,7 @@ class SignInController {
                 .cookie(UiCookies.session(started.cookieValue(), configuration.sessionTtl(), request));
     }
 
-    @Post(value = "/sign-out", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Post(value = "/sign-out", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = MediaType.TEXT_HTML)
     HttpResponse<?> signOut(@Body(UiForms.CSRF_FIELD) @Nullable String csrf, HttpRequest<?> request) {
         UiForms.requireCsrf(request, csrf);
         sessions.end(request.getCookies().findCookie(UiCookies.SESSION).map(Cookie::getValue).orElse(null));
@@ -87,7 +87,7 @@ class SignInController {
         return HttpResponse.seeOther(URI.create("sign-in")).cookie(UiCookies.sessionCleared(request));
     }
 
-    @Get("/lang")
+    @Get(uri = "/lang", produces = MediaType.TEXT_HTML)
     HttpResponse<?> lang(@QueryValue @Nullable String to, @QueryValue @Nullable String back, HttpRequest<?> request) {
         HttpResponse<?> response = HttpResponse.seeOther(back(back));
         return to != null && LANGUAGES.contains(to) ? ((io.micronaut.http.MutableHttpResponse<?>) response).cookie(UiCookies.lang(to, request)) : response;

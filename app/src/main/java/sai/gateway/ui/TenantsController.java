@@ -45,13 +45,13 @@ class TenantsController {
         this.locales = locales;
     }
 
-    @Get("/tenants")
+    @Get(uri = "/tenants", produces = MediaType.TEXT_HTML)
     HttpResponse<?> list(@QueryValue @Nullable String q, @QueryValue @Nullable String sort, @QueryValue @Nullable String dir,
                          @QueryValue @Nullable String offset, @QueryValue @Nullable String limit, HttpRequest<?> request) {
         return pages.list(request, TenantListQuery.of(q, sort, dir, offset, limit), TenantForm.blank(TenantPages.CREATE), HttpStatus.OK);
     }
 
-    @Post(value = "/tenants", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Post(value = "/tenants", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = MediaType.TEXT_HTML)
     HttpResponse<?> create(@Body @Nullable byte[] body, HttpRequest<?> request) {
         UiFormFields fields = UiForms.checked(request, body);
         Locale locale = locales.resolveOrDefault(request);
@@ -70,7 +70,7 @@ class TenantsController {
         return pages.list(request, TenantListQuery.of(null, null, null, null, null), form, status);
     }
 
-    @Get("/tenant")
+    @Get(uri = "/tenant", produces = MediaType.TEXT_HTML)
     HttpResponse<?> tenant(@QueryValue @Nullable String id, @QueryValue @Nullable String done, HttpRequest<?> request) {
         if (id == null || id.isBlank()) {
             return HttpResponse.seeOther(URI.create("tenants"));
@@ -83,7 +83,7 @@ class TenantsController {
                 HttpStatus.OK, UiNotices.of(done));
     }
 
-    @Post(value = "/tenant", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Post(value = "/tenant", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = MediaType.TEXT_HTML)
     HttpResponse<?> update(@Body @Nullable byte[] body, HttpRequest<?> request) {
         UiFormFields fields = UiForms.checked(request, body);
         TenantRow tenant = find(fields.text(ID));

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import sai.gateway.database.TenancyEnabled;
 import sai.gateway.observe.RequestIds;
 import sai.gateway.observe.RequestLog;
+import sai.gateway.text.Printable;
 
 import io.micronaut.views.ModelAndView;
 
@@ -62,7 +63,9 @@ public class UiAccessFilter implements Ordered {
             return UiPathGuard.notFound();
         }
         if (request.getMethod() == HttpMethod.POST && !sameOrigin(request)) {
-            new RequestLog(LOG, RequestIds.of(request)).warn("[UI] refused {} {} | reason=cross-origin form", request.getMethodName(), path);
+            new RequestLog(LOG, RequestIds.of(request)).warn("[UI] refused {} {} | reason=cross-origin form | origin={} | host={}",
+                    request.getMethodName(), path, Printable.oneLine(String.valueOf(request.getHeaders().get(HttpHeaders.ORIGIN)), 100),
+                    Printable.oneLine(String.valueOf(request.getHeaders().get(HttpHeaders.HOST)), 100));
             return HttpResponse.status(HttpStatus.FORBIDDEN).body("This form came from another site.\n").contentType(MediaType.TEXT_PLAIN_TYPE);
         }
         Optional<UiSession> session = sessions.find(request.getCookies().findCookie(UiCookies.SESSION).map(Cookie::getValue).orElse(null));

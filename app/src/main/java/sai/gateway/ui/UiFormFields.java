@@ -1,6 +1,8 @@
 package sai.gateway.ui;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.convert.value.ConvertibleValues;
+import io.micronaut.http.HttpRequest;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +24,30 @@ final class UiFormFields {
 
     private UiFormFields(Map<String, List<String>> fields) {
         this.fields = fields;
+    }
+
+    /**
+     * The fields where the raw body is not handed to the controller: the Lambda adapter has already decoded a form post
+     * (its {@code @Body byte[]} is empty), and keeps every value of a repeated name in its multi-values.
+     */
+    static UiFormFields of(HttpRequest<?> request) {
+        Map<String, List<String>> fields = new LinkedHashMap<>();
+        request.getBody(ConvertibleValues.class).ifPresent(values -> {
+            for (Object entry : values.asMap().entrySet()) {
+                if (fields.size() >= MAX_FIELDS) {
+                    break;
+                }
+                Map.Entry<?, ?> field = (Map.Entry<?, ?>) entry;
+                List<String> all = new ArrayList<>();
+                if (field.getValue() instanceof Iterable<?> many) {
+                    many.forEach(value -> all.add(String.valueOf(value)));
+                } else if (field.getValue() != null) {
+                    all.add(String.valueOf(field.getValue()));
+                }
+                fields.put(String.valueOf(field.getKey()), all);
+            }
+        });
+        return new UiFormFields(fields);
     }
 
     static UiFormFields parse(@Nullable byte[] body) {

@@ -16,7 +16,7 @@ final class UiForms {
 
     /** A form post's fields, once they are known to carry the session's token. */
     static UiFormFields checked(HttpRequest<?> request, @Nullable byte[] body) {
-        UiFormFields fields = UiFormFields.parse(body);
+        UiFormFields fields = body != null && body.length > 0 ? UiFormFields.parse(body) : UiFormFields.of(request);
         requireCsrf(request, fields.first(CSRF_FIELD));
         return fields;
     }

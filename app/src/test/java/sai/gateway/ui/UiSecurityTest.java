@@ -76,10 +76,12 @@ class UiSecurityTest extends SaiFakeTest {
 
     /** The dashboard's own files and uPlot's, as the jar serves them. */
     private static List<String> files() throws IOException, URISyntaxException {
-        Path folder = Path.of(Objects.requireNonNull(UiSecurityTest.class.getClassLoader().getResource("ui/static")).toURI());
+        java.net.URI folder = Objects.requireNonNull(UiSecurityTest.class.getClassLoader().getResource("ui/static")).toURI();
         List<String> files = new ArrayList<>();
-        try (Stream<Path> listed = Files.list(folder)) {
-            listed.forEach(file -> files.add("/ui/static/" + file.getFileName()));
+        // A directory here, a jar entry when this suite runs again through the Lambda handler (from app's test-jar).
+        try (java.nio.file.FileSystem jar = folder.getScheme().equals("jar") ? java.nio.file.FileSystems.newFileSystem(folder, Map.of()) : null;
+             Stream<Path> listed = Files.list(jar == null ? Path.of(folder) : jar.provider().getPath(folder))) {
+            listed.forEach(file -> files.add("/ui/static/" + file.getFileName().toString().replace("/", "")));
         }
         files.add("/ui/vendor/uplot/uPlot.iife.min.js");
         files.add("/ui/vendor/uplot/uPlot.min.css");
@@ -181,11 +183,12 @@ class UiSecurityTest extends SaiFakeTest {
         UiClient operator = new UiClient(baseUrl()).signedIn(ADMIN_KEY);
         List<String> pages = new ArrayList<>(List.of("/ui/", "/ui/sign-in"));
         routes().stream().filter(r -> r.method().equals("GET") && UiAccessFilter.isPage(r.path()) && !r.path().equals("/ui")
-                && !r.path().equals("/ui/lang")).map(Route::path).forEach(pages::add);
+                && !r.path().equals("/ui/lang") && !r.path().endsWith(".csv")).map(Route::path).forEach(pages::add);
 
         for (String page : pages.stream().distinct().toList()) {
-            HttpResponse<String> response = operator.get(page);
-            assertThat(response.statusCode()).as(page).isLessThan(500);
+            // As strict as any browser may be: text/html and nothing else.
+            HttpResponse<String> response = operator.get(page, "Accept", "text/html");
+            assertThat(response.statusCode()).as(page + " " + response.body()).isIn(200, 303);
             String csp = response.headers().firstValue("Content-Security-Policy").orElse("");
             assertThat(csp).as(page).contains("default-src 'none'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'",
                     "form-action 'self'").doesNotContain("unsafe-inline", "unsafe-eval", "*");

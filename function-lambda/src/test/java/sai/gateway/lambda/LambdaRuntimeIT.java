@@ -269,6 +269,24 @@ class LambdaRuntimeIT {
         Answer chartLibrary = answer(restDashboard.invoke(dashboardEvent("GET", "/ui/vendor/uplot/uPlot.iife.min.js", null, cookie)), restDashboard);
         assertThat(chartLibrary.status).isEqualTo(200);
         assertThat(chartLibrary.body).contains("uPlot");
+        // A change through a form: the CSRF token out of the page, the tenant created, its page under the stage.
+        java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(overview.body);
+        assertThat(csrf.find()).as(overview.body).isTrue();
+        Answer created = answer(restDashboard.invoke(dashboardEvent("POST", "/ui/tenants",
+                "csrf=" + java.net.URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8) + "&name=lambda-team&allowed_models=sai-model&allowed_models=claude-sonnet-4-5-20250929", cookie)),
+                restDashboard);
+        assertThat(created.status).as(restDashboard.output()).isEqualTo(303);
+        assertThat(created.header("location")).startsWith("tenant?id=");
+        String tenantPage = created.header("location");
+        Answer tenant = answer(restDashboard.invoke(dashboardEvent("GET", "/ui/tenant", null, cookie, tenantPage.substring(tenantPage.indexOf('?') + 1))),
+                restDashboard);
+        assertThat(tenant.status).as(tenant.body).isEqualTo(200);
+        assertThat(tenant.body).contains("lambda-team");
+        // Both ticked models arrived: a repeated form field keeps every value on Lambda too.
+        assertThat(tenant.body).containsPattern("value=\"sai-model\"[^>]*checked").containsPattern("value=\"claude-sonnet-4-5-20250929\"[^>]*checked");
+        Answer withoutToken = answer(restDashboard.invoke(dashboardEvent("POST", "/ui/tenants", "name=forged-team", cookie)), restDashboard);
+        assertThat(withoutToken.status).isEqualTo(403);
+
         Answer withoutSession = answer(restDashboard.invoke(dashboardEvent("GET", "/ui/vendor/uplot/uPlot.iife.min.js", null, null)), restDashboard);
         assertThat(withoutSession.status).isEqualTo(401);
         assertThat(restDashboard.output()).doesNotContain(DASHBOARD_ADMIN_KEY).doesNotContain(cookie.substring("sai_ui_session=".length()));
@@ -276,6 +294,10 @@ class LambdaRuntimeIT {
 
     /** A browser's request to the dashboard as API Gateway (REST API, stage prod) hands it over. */
     private static String dashboardEvent(String method, String path, String form, String cookie) {
+        return dashboardEvent(method, path, form, cookie, null);
+    }
+
+    private static String dashboardEvent(String method, String path, String form, String cookie, String query) {
         return event("rest-models.json", e -> {
             e.put("path", path);
             e.put("httpMethod", method);
@@ -283,6 +305,16 @@ class LambdaRuntimeIT {
             e.with("requestContext").put("httpMethod", method);
             e.remove("queryStringParameters");
             e.remove("multiValueQueryStringParameters");
+            if (query != null) {
+                ObjectNode single = e.putObject("queryStringParameters");
+                ObjectNode multiple = e.putObject("multiValueQueryStringParameters");
+                for (String pair : query.split("&")) {
+                    String[] nameValue = pair.split("=", 2);
+                    String value = java.net.URLDecoder.decode(nameValue.length > 1 ? nameValue[1] : "", StandardCharsets.UTF_8);
+                    single.put(nameValue[0], value);
+                    multiple.putArray(nameValue[0]).add(value);
+                }
+            }
             ObjectNode headers = e.with("headers");
             ObjectNode multi = e.with("multiValueHeaders");
             headers.put("Accept", "text/html");
