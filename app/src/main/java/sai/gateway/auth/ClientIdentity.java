@@ -28,6 +28,11 @@ public final class ClientIdentity {
         if (primary.kind() == CredentialKind.USER_KEY || primary.kind() == CredentialKind.USER_COOKIE) {
             return "user:" + hash(primary.value().reveal());
         }
+        return byAddress(request);
+    }
+
+    /** The client by its address alone, hashed like every other identity here (a dashboard sign-in has no key yet). */
+    public static String byAddress(HttpRequest<?> request) {
         return "ip:" + hash(address(request.getRemoteAddress()));
     }
 

@@ -78,13 +78,8 @@ public class OpenAiErrorResponseProcessor implements ErrorResponseProcessor<Obje
         if (!(cause instanceof IllegalArgumentException)) {
             return false;
         }
-        for (StackTraceElement frame : cause.getStackTrace()) {
-            // micronaut-function-aws-api-proxy carries its own copy of Netty's decoder.
-            if (frame.getClassName().endsWith(".QueryStringDecoder") && frame.getMethodName().equals("decodeComponent")) {
-                return true;
-            }
-        }
-        return false;
+        // micronaut-function-aws-api-proxy carries its own copy of Netty's decoder.
+        return thrownIn(cause, ".QueryStringDecoder", "decodeComponent");
     }
 
     private static boolean isMalformedAcceptHeader(Throwable cause, HttpRequest<?> request) {
@@ -97,8 +92,17 @@ public class OpenAiErrorResponseProcessor implements ErrorResponseProcessor<Obje
             // HostileInputTest in a long CI run.
             return splitFails(request.getHeaders().get(HttpHeaders.ACCEPT_LANGUAGE)) || splitFails(request.getHeaders().get(HttpHeaders.ACCEPT));
         }
+        return thrownIn(cause, "io.micronaut.http.util.HttpHeadersUtil", "splitAcceptHeader");
+    }
+
+    /**
+     * Whether a frame of the cause's stack is {@code method} of the class {@code type}: its full name, or, starting with a
+     * dot, any package's class of that simple name.
+     */
+    private static boolean thrownIn(Throwable cause, String type, String method) {
         for (StackTraceElement frame : cause.getStackTrace()) {
-            if (frame.getClassName().equals("io.micronaut.http.util.HttpHeadersUtil") && frame.getMethodName().equals("splitAcceptHeader")) {
+            String name = frame.getClassName();
+            if ((type.startsWith(".") ? name.endsWith(type) : name.equals(type)) && frame.getMethodName().equals(method)) {
                 return true;
             }
         }

@@ -22,9 +22,14 @@ public final class KeyMaterial {
     }
 
     public static String newSecret() {
+        return PREFIX + randomToken();
+    }
+
+    /** 32 random bytes in base64url without padding (43 characters): a virtual key's secret, a dashboard session id. */
+    public static String randomToken() {
         byte[] bytes = new byte[RANDOM_BYTES];
         RANDOM.nextBytes(bytes);
-        return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     public static String hash(String secret) {

@@ -17,6 +17,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.views.ModelAndView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sai.gateway.auth.ClientIdentity;
 import sai.gateway.database.TenancyConfiguration;
 import sai.gateway.database.TenancyEnabled;
 import sai.gateway.limits.SignInAttempts;
@@ -24,7 +25,6 @@ import sai.gateway.observe.RequestIds;
 import sai.gateway.observe.RequestLog;
 import sai.gateway.secrets.Secret;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Map;
 import java.util.Set;
@@ -63,7 +63,7 @@ class SignInController {
     @Post(value = "/sign-in", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = MediaType.TEXT_HTML)
     HttpResponse<?> signIn(@Body("key") @Nullable String key, HttpRequest<?> request) {
         RequestLog log = new RequestLog(LOG, RequestIds.of(request));
-        long wait = attempts.take(client(request));
+        long wait = attempts.take(ClientIdentity.byAddress(request));
         if (wait > 0) {
             log.warn("[UI] sign-in refused | reason=too many attempts | retry_after={}s", wait);
             return HttpResponse.status(HttpStatus.TOO_MANY_REQUESTS).header("Retry-After", Long.toString(wait))
@@ -122,8 +122,4 @@ class SignInController {
         return new ModelAndView<>("ui/sign-in", model);
     }
 
-    private static String client(HttpRequest<?> request) {
-        InetSocketAddress remote = request.getRemoteAddress();
-        return remote == null ? "unknown" : remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
-    }
 }

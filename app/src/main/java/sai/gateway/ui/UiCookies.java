@@ -35,17 +35,18 @@ final class UiCookies {
 
     /** Whether the browser reached us over HTTPS (directly or through a proxy that says so) or not at this machine. */
     static boolean secure(HttpRequest<?> request) {
-        return request.isSecure() || "https".equalsIgnoreCase(firstForwardedProto(request)) || !localhost(request);
+        return https(request) || !localhost(request);
     }
 
     /** Plain HTTP to a name other than this machine: the session cookie is Secure and a browser will not keep it. */
     static boolean insecureRemote(HttpRequest<?> request) {
-        return !request.isSecure() && !"https".equalsIgnoreCase(firstForwardedProto(request)) && !localhost(request);
+        return !https(request) && !localhost(request);
     }
 
-    private static String firstForwardedProto(HttpRequest<?> request) {
+    /** HTTPS to this server, or to a proxy in front of it that says so in X-Forwarded-Proto. */
+    private static boolean https(HttpRequest<?> request) {
         String proto = request.getHeaders().get("X-Forwarded-Proto");
-        return proto == null ? "" : proto.split(",")[0].strip();
+        return request.isSecure() || (proto != null && "https".equalsIgnoreCase(proto.split(",")[0].strip()));
     }
 
     private static boolean localhost(HttpRequest<?> request) {

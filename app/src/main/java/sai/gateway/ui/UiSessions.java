@@ -7,17 +7,16 @@ import jakarta.inject.Singleton;
 import sai.gateway.database.TenancyConfiguration;
 import sai.gateway.database.TenancyEnabled;
 import sai.gateway.secrets.Secret;
+import sai.gateway.tenancy.KeyMaterial;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -31,14 +30,12 @@ import java.util.Optional;
 class UiSessions {
 
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-    private static final int ID_BYTES = 32;
     /** The longest cookie value {@link #find} reads: an id, a dot and a MAC, each 43 characters. */
     private static final int MAX_COOKIE = 2 * 43 + 1;
 
     private final UiSessionRepository sessions;
     private final UiConfiguration configuration;
     private final byte[] signingKey;
-    private final SecureRandom random = new SecureRandom();
     private final Clock clock;
 
     @Inject
@@ -64,8 +61,8 @@ class UiSessions {
     Started start() {
         Instant now = clock.instant();
         sessions.deleteByExpiresAtBefore(now);
-        String id = randomToken();
-        UiSessionRow row = new UiSessionRow(hash(id), randomToken(), now, now.plus(configuration.sessionTtl()));
+        String id = KeyMaterial.randomToken();
+        UiSessionRow row = new UiSessionRow(KeyMaterial.hash(id), KeyMaterial.randomToken(), now, now.plus(configuration.sessionTtl()));
         sessions.save(row);
         return new Started(id + "." + mac(id), new UiSession(row.csrfToken(), row.expiresAt()));
     }
@@ -76,14 +73,14 @@ class UiSessions {
         if (id == null) {
             return Optional.empty();
         }
-        return sessions.findById(hash(id)).filter(row -> row.expiresAt().isAfter(clock.instant()))
+        return sessions.findById(KeyMaterial.hash(id)).filter(row -> row.expiresAt().isAfter(clock.instant()))
                 .map(row -> new UiSession(row.csrfToken(), row.expiresAt()));
     }
 
     void end(@Nullable String cookieValue) {
         String id = verifiedId(cookieValue);
         if (id != null) {
-            sessions.deleteById(hash(id));
+            sessions.deleteById(KeyMaterial.hash(id));
         }
     }
 
@@ -101,18 +98,8 @@ class UiSessions {
         return MessageDigest.isEqual(given, mac(id).getBytes(StandardCharsets.US_ASCII)) ? id : null;
     }
 
-    private String randomToken() {
-        byte[] bytes = new byte[ID_BYTES];
-        random.nextBytes(bytes);
-        return B64.encodeToString(bytes);
-    }
-
     private String mac(String id) {
         return B64.encodeToString(hmac(signingKey, id));
-    }
-
-    private static String hash(String id) {
-        return HexFormat.of().formatHex(Secret.sha256(id));
     }
 
     private static byte[] hmac(byte[] key, String data) {
