@@ -148,6 +148,9 @@ public final class AdminWire {
                            @JsonProperty("completion_tokens") long completionTokens,
                            @JsonProperty("total_tokens") long totalTokens,
                            @JsonProperty("cache_hits") long cacheHits,
+                           @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
+                                   description = "Tokens SAI did not spend: those of the answers served from the response cache.")
+                           @JsonProperty("tokens_saved") long tokensSaved,
                            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Mean time to the answer, rounded to the millisecond.")
                            @JsonProperty("avg_latency_ms") long avgLatencyMs) {
 
@@ -155,13 +158,13 @@ public final class AdminWire {
         static final Map<String, String> GROUP_COLUMNS = Map.of("day", "day", "tenant", "tenant_id", "key", "key_id",
                 "model", "model");
         static final List<String> NUMBER_COLUMNS = List.of("requests", "errors", "prompt_tokens", "completion_tokens", "total_tokens",
-                "cache_hits", "avg_latency_ms");
+                "cache_hits", "tokens_saved", "avg_latency_ms");
 
         static UsageRow of(UsageGroup group) {
             long average = group.requests() == 0 ? 0 : Math.round((double) group.latencyMs() / group.requests());
             return new UsageRow(group.day() == null ? null : group.day().toString(), group.tenantId(), group.keyId(), group.model(),
                     group.requests(), group.errors(), group.promptTokens(), group.completionTokens(),
-                    group.promptTokens() + group.completionTokens(), group.cacheHits(), average);
+                    group.promptTokens() + group.completionTokens(), group.cacheHits(), group.tokensSaved(), average);
         }
 
         /** The value of a grouped column ({@code ""} when the group has none). */
@@ -177,7 +180,7 @@ public final class AdminWire {
         }
 
         long[] numbers() {
-            return new long[]{requests, errors, promptTokens, completionTokens, totalTokens, cacheHits, avgLatencyMs};
+            return new long[]{requests, errors, promptTokens, completionTokens, totalTokens, cacheHits, tokensSaved, avgLatencyMs};
         }
     }
 

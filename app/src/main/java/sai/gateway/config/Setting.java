@@ -52,6 +52,11 @@ public enum Setting {
     // A Redis URL may carry a password: never repeated in the message.
     REDIS_URL("limits.redis-url", false, optional(uriWithScheme("redis://redis:6379", Accepted.REDIS_SCHEMES))),
     RATE_LIMIT_FAIL_OPEN("limits.fail-open", true, bool()),
+    // Empty or 0: no cache. At most a week: an answer older than that is better asked again.
+    CACHE_TTL("cache.ttl", true, optional(duration(Duration.ofDays(7), "10m"))),
+    CACHE_MAX_ENTRIES("cache.max-entries", true, wholeNumber(1, 100_000_000, "answers", "10000")),
+    CACHE_MAX_BYTES("cache.max-bytes", true, wholeNumber(65_536, Long.MAX_VALUE, "bytes", "33554432")),
+    CACHE_HITS_COUNT_TOKENS("cache.hits-count-tokens", true, bool()),
     // May hold a password: never repeated in the message.
     DATABASE_URL("tenancy.database-url", false, optional(value -> sai.gateway.database.DatabaseUrl.problem(value))),
     DATA_DIR("tenancy.data-dir", true, optional(anyText())),

@@ -1,6 +1,8 @@
 package sai.gateway.exchange;
 
+import io.micronaut.core.annotation.Nullable;
 import sai.gateway.auth.CredentialPlan;
+import sai.gateway.cache.CacheTicket;
 import sai.gateway.conversation.ChatRequest;
 import sai.gateway.models.ModelCatalog.ModelChoice;
 import sai.gateway.observe.ExchangeStats;
@@ -14,7 +16,8 @@ import java.util.Optional;
  * One accepted request of any API surface, after validation: everything the pipeline and the surface's shaping
  * need, so nothing is re-derived later. {@code stats} is the same object the exchange filter reads when the
  * response leaves (it exists before the body is read, for requests that never get this far). {@code grant}: the
- * virtual key the request came with, and its tenant.
+ * virtual key the request came with, and its tenant. {@code cache}: its response cache key and what it may do with it,
+ * null with the cache off.
  */
 public record Exchange(RequestLog log,
                        ChatRequest request,
@@ -26,5 +29,6 @@ public record Exchange(RequestLog log,
                        Locale locale,
                        long startedNanos,
                        ExchangeStats stats,
-                       Optional<KeyGrant> grant) {
+                       Optional<KeyGrant> grant,
+                       @Nullable CacheTicket cache) {
 }

@@ -8,6 +8,8 @@ import jakarta.inject.Singleton;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import sai.gateway.auth.CredentialResolver;
+import sai.gateway.cache.CacheTicket;
+import sai.gateway.cache.ResponseCache;
 import sai.gateway.config.SaiConfiguration;
 import sai.gateway.conversation.ChatRequest;
 import sai.gateway.error.ClientLocaleResolver;
@@ -26,8 +28,8 @@ import java.util.Optional;
 
 /**
  * The one path every API surface's request takes: read (the surface) -> resolve the model, plan the credentials,
- * write tools and history for SAI -> context budget -> per-client limits -> SAI -> classify the answer for tool
- * calls -> answer or stream (the surface). Every refusal before the SAI call is raised before any byte is sent,
+ * write tools and history for SAI -> context budget -> per-client limits -> response cache, else SAI -> classify the
+ * answer for tool calls -> answer or stream (the surface). Every refusal before the SAI call is raised before any byte is sent,
  * so it is an ordinary error response in the surface's shape; a stream that has started ends with the
  * surface's error events instead.
  */
@@ -43,11 +45,12 @@ public class ExchangePipeline {
     private final SseStreams streams;
     private final SaiConfiguration config;
     private final ClientLocaleResolver locales;
+    private final ResponseCache cache;
     @Nullable
     private final KeyLimits keyLimits;
 
     ExchangePipeline(ExchangePreparer preparer, SaiRoundTrip sai, ClientLimits limits, ToolReplyReader replies, SseStreams streams,
-                     SaiConfiguration config, ClientLocaleResolver locales, Optional<KeyLimits> keyLimits) {
+                     SaiConfiguration config, ClientLocaleResolver locales, Optional<KeyLimits> keyLimits, ResponseCache cache) {
         this.preparer = preparer;
         this.sai = sai;
         this.limits = limits;
@@ -56,12 +59,18 @@ public class ExchangePipeline {
         this.config = config;
         this.locales = locales;
         this.keyLimits = keyLimits.orElse(null);
+        this.cache = cache;
     }
 
     public <R> Mono<HttpResponse<?>> run(Surface<R> surface, HttpRequest<?> http, @Nullable byte[] body) {
         long started = System.nanoTime();
         byte[] bytes = body == null ? EMPTY : body;
-        ExchangeStats.of(http).surface(surface.name());
+        ExchangeStats stats = ExchangeStats.of(http);
+        stats.surface(surface.name());
+        if (cache.enabled()) {
+            // Every answer of a surface says, refusals included: only a hit is anything but a miss.
+            stats.cache(ExchangeStats.CACHE_MISS);
+        }
         R request = surface.read(bytes, http);
         Exchange exchange = preparer.prepare(http, surface.neutral(request), bytes.length, surface.idPrefix(),
                 http.getHeaders().get(CredentialResolver.USER_KEY_HEADER), locales.resolve(http), started);
@@ -90,9 +99,25 @@ public class ExchangePipeline {
         return preparer.estimate(http, request);
     }
 
+    /** A request the cache may answer asks it first (after the limits: a hit is still a request); any other goes to SAI. */
     private <R> Mono<HttpResponse<?>> respond(Surface<R> surface, Exchange exchange, R request) {
+        CacheTicket ticket = exchange.cache();
+        if (ticket == null) {
+            return fromSai(surface, exchange, request);
+        }
+        return cache.find(ticket).flatMap(kept -> kept.isPresent() ? fromCache(surface, exchange, request, kept.get())
+                : fromSai(surface, exchange, request));
+    }
+
+    private <R> Mono<HttpResponse<?>> fromSai(Surface<R> surface, Exchange exchange, R request) {
+        Mono<SaiAnswer> answered = sai.answer(exchange);
+        CacheTicket ticket = exchange.cache();
+        if (ticket != null && ticket.write()) {
+            // Only an answer SAI gave in full reaches here: failures are errors, and a stream's tail is not SAI's answer.
+            answered = answered.doOnNext(answer -> cache.keep(ticket, answer));
+        }
         if (!exchange.request().stream()) {
-            return sai.answer(exchange)
+            return answered
                     .<HttpResponse<?>>map(answer -> SaiModelHeader.add(surface.answer(exchange, request, reply(exchange, answer), answer), answer))
                     .onErrorResume(GatewayException.class::isInstance, e -> answeredOrFailed(surface, exchange, request, (GatewayException) e));
         }
@@ -100,13 +125,37 @@ public class ExchangePipeline {
         if (refused.isPresent()) {
             return answeredOrFailed(surface, exchange, request, refused.get());
         }
+        return Mono.just(stream(surface, exchange, request, answered));
+    }
+
+    /**
+     * A kept answer, shaped as if SAI had just given it: the surface's object or its whole stream, with this exchange's
+     * fresh id and {@code created}. SAI is not called, so its circuit breaker has no say; its tokens are spent only with
+     * {@code CACHE_HITS_COUNT_TOKENS=true}, and the usage record counts them as saved.
+     */
+    private <R> Mono<HttpResponse<?>> fromCache(Surface<R> surface, Exchange exchange, R request, SaiAnswer answer) {
+        boolean charged = cache.hitsCountTokens();
+        exchange.stats().cacheHit(answer.totalTokens());
+        if (charged) {
+            exchange.stats().tokens(answer.promptTokens(), answer.completionTokens());
+        }
+        exchange.log().info("[SERVER -> CLIENT] answered from the cache | latency={} ms | tokens {} -> {} saved{} | model={}",
+                (System.nanoTime() - exchange.startedNanos()) / 1_000_000, answer.promptTokens(), answer.completionTokens(),
+                charged ? " (counted against budgets)" : "", exchange.model().id());
+        Mono<SaiAnswer> kept = charged ? sai.spend(exchange, answer.totalTokens()).thenReturn(answer) : Mono.just(answer);
+        if (!exchange.request().stream()) {
+            return kept.<HttpResponse<?>>map(a -> SaiModelHeader.add(surface.answer(exchange, request, reply(exchange, a), a), a));
+        }
+        return Mono.just(stream(surface, exchange, request, kept));
+    }
+
+    private <R> MutableHttpResponse<?> stream(Surface<R> surface, Exchange exchange, R request, Mono<SaiAnswer> answer) {
         SurfaceStream stream = surface.stream(exchange, request);
-        MutableHttpResponse<?> response = streams.respond(Flux.defer(() -> Flux.fromIterable(stream.opening())), stream.heartbeat(), sai.answer(exchange),
-                answer -> stream.completed(reply(exchange, answer), answer), failure -> {
+        return streams.respond(Flux.defer(() -> Flux.fromIterable(stream.opening())), stream.heartbeat(), answer,
+                a -> stream.completed(reply(exchange, a), a), failure -> {
                     exchange.stats().errorCode(failure instanceof GatewayException g ? g.code().code() : ErrorCode.INTERNAL_ERROR.code());
                     return stream.failed(failure);
                 });
-        return Mono.just(response);
     }
 
     private static <R> Mono<HttpResponse<?>> answeredOrFailed(Surface<R> surface, Exchange exchange, R request, GatewayException error) {

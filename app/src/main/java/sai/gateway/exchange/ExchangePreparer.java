@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sai.gateway.auth.CredentialPlan;
 import sai.gateway.auth.CredentialResolver;
+import sai.gateway.cache.ResponseCache;
 import sai.gateway.config.SaiConfiguration;
 import sai.gateway.conversation.ChatMessage;
 import sai.gateway.conversation.ChatRequest;
@@ -50,13 +51,16 @@ class ExchangePreparer {
     private final JsonMapper json;
     private final SaiConfiguration config;
     private final ToolPrompt toolPrompt;
+    private final ResponseCache cache;
 
-    ExchangePreparer(ModelCatalog models, CredentialResolver credentials, JsonMapper json, SaiConfiguration config, ToolPrompt toolPrompt) {
+    ExchangePreparer(ModelCatalog models, CredentialResolver credentials, JsonMapper json, SaiConfiguration config, ToolPrompt toolPrompt,
+                     ResponseCache cache) {
         this.models = models;
         this.credentials = credentials;
         this.json = json;
         this.config = config;
         this.toolPrompt = toolPrompt;
+        this.cache = cache;
     }
 
     Exchange prepare(HttpRequest<?> httpRequest, ChatRequest request, int bodyBytes, String idPrefix, @Nullable String headerUserKey,
@@ -76,7 +80,8 @@ class ExchangePreparer {
         }
         log.debug("[CLIENT -> SERVER] accepted | model={} | ~{} tokens of {}", model.id(), mapped.estimatedTokens(), config.maxContextTokens());
         Envelope envelope = new Envelope(CompletionIds.next(idPrefix), System.currentTimeMillis() / 1000, model.id());
-        return new Exchange(log, request, model, plan, serialize(mapped), mapped.estimatedTokens(), envelope, locale, started, stats, grant);
+        return new Exchange(log, request, model, plan, serialize(mapped), mapped.estimatedTokens(), envelope, locale, started, stats, grant,
+                cache.ticket(httpRequest, plan, grant, model.override(), mapped.body()));
     }
 
     /** A key that may not use the gateway's default model gets its first allowed one when a request names none. */

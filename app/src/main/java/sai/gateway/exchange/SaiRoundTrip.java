@@ -85,7 +85,7 @@ class SaiRoundTrip {
     }
 
     /** The answer's tokens, spent against the per-client quota and the virtual key's and its tenant's budgets. */
-    private Mono<Void> spend(Exchange exchange, long tokens) {
+    Mono<Void> spend(Exchange exchange, long tokens) {
         Mono<Void> spent = limits.spend(exchange.stats(), tokens);
         if (keyLimits != null && exchange.grant().isPresent()) {
             spent = spent.then(keyLimits.spend(exchange.grant().get(), exchange.model().id(), tokens));

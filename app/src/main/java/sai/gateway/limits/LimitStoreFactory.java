@@ -3,6 +3,7 @@ package sai.gateway.limits;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
+import sai.gateway.redis.SharedRedis;
 
 /** One store for every limit: the per-client limits and the virtual keys' share one Redis connection. */
 @Factory
@@ -10,7 +11,7 @@ class LimitStoreFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    LimitStore store(LimitsConfiguration config) {
-        return config.shared() ? new RedisLimitStore(config.redisUrl()) : new LocalLimitStore();
+    LimitStore store(LimitsConfiguration config, SharedRedis redis) {
+        return config.shared() ? new RedisLimitStore(redis) : new LocalLimitStore();
     }
 }

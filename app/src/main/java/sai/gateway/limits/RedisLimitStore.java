@@ -6,15 +6,8 @@ import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
+import sai.gateway.redis.SharedRedis;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -23,32 +16,19 @@ import java.util.function.LongSupplier;
 
 /**
  * Buckets in Redis through Bucket4j's Lettuce integration (compare-and-swap in a Lua script), so every
- * replica draws from the same bucket. The connection is opened on first use, asynchronously; when Redis is
- * down, operations fail fast (commands are rejected while disconnected and time out after
- * {@link #TIMEOUT}) and {@link ClientLimits} fails open or closed. Lettuce reconnects by itself.
+ * replica draws from the same bucket, over the process's one {@link SharedRedis} connection. When Redis is
+ * down, operations fail fast and {@link ClientLimits} fails open or closed.
  */
 final class RedisLimitStore implements LimitStore {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(1);
-    /** After a failed connection, requests do not each try again. */
-    private static final long RECONNECT_PAUSE_NANOS = Duration.ofSeconds(5).toNanos();
     private static final String PREFIX = "sai-gateway:limits:";
 
-    private final RedisClient client;
-    private final RedisURI uri;
+    private final SharedRedis redis;
+    private CompletableFuture<StatefulRedisConnection<String, byte[]>> connectedWith;
     private CompletableFuture<AsyncProxyManager<String>> buckets;
-    private long attemptedAtNanos;
 
-    RedisLimitStore(String url) {
-        this.uri = RedisURI.create(url);
-        uri.setTimeout(TIMEOUT);
-        this.client = RedisClient.create();
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(TIMEOUT).build())
-                .timeoutOptions(TimeoutOptions.enabled(TIMEOUT))
-                .build());
+    RedisLimitStore(SharedRedis redis) {
+        this.redis = redis;
     }
 
     @Override
@@ -76,13 +56,12 @@ final class RedisLimitStore implements LimitStore {
                 manager.builder().build(PREFIX + key, configuration)));
     }
 
+    /** One proxy manager per connection: a new one only after the shared connection was opened again. */
     private synchronized CompletableFuture<AsyncProxyManager<String>> manager() {
-        boolean failed = buckets != null && buckets.isCompletedExceptionally();
-        if (buckets == null || (failed && System.nanoTime() - attemptedAtNanos > RECONNECT_PAUSE_NANOS)) {
-            attemptedAtNanos = System.nanoTime();
-            buckets = client.connectAsync(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE), uri)
-                    .toCompletableFuture()
-                    .thenApply(this::proxyManager);
+        CompletableFuture<StatefulRedisConnection<String, byte[]>> connection = redis.connection();
+        if (connection != connectedWith) {
+            connectedWith = connection;
+            buckets = connection.thenApply(this::proxyManager);
         }
         return buckets;
     }
@@ -97,6 +76,6 @@ final class RedisLimitStore implements LimitStore {
 
     @Override
     public void close() {
-        client.shutdown(Duration.ZERO, TIMEOUT);
+        // The connection is SharedRedis's, closed with it.
     }
 }

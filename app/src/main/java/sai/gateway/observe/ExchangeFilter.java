@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Measures every request from arrival to its last byte: in-flight and open-stream gauges, the request
  * counter (route template, status, credential kind), the {@code x-gateway-overhead-ms} header and the
- * {@code x-ratelimit-*} headers the limiter left in the request's {@link ExchangeStats}.
+ * {@code x-ratelimit-*} and {@code x-cache} headers the limiter and the response cache left in the request's {@link ExchangeStats}.
  *
  * <p>{@code x-gateway-overhead-ms} is the time the response spent in the gateway minus the time spent
  * waiting for SAI (retries and their backoff included). A stream's headers leave before SAI answers, so on
@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public class ExchangeFilter implements HttpServerFilter {
 
     public static final String OVERHEAD_HEADER = "x-gateway-overhead-ms";
+    /** HIT or MISS on every answer of an API surface while the response cache is on. */
+    public static final String CACHE_HEADER = "x-cache";
 
     private final GatewayMetrics metrics;
     private final Tracing tracing;
@@ -78,6 +80,10 @@ public class ExchangeFilter implements HttpServerFilter {
 
     private MutableHttpResponse<?> leaving(HttpRequest<?> request, MutableHttpResponse<?> response, ExchangeStats stats, Runnable finish) {
         response.header(OVERHEAD_HEADER, millis(System.nanoTime() - stats.startedNanos() - stats.saiNanos()));
+        String cache = stats.cache();
+        if (cache != null) {
+            response.header(CACHE_HEADER, cache);
+        }
         for (Map.Entry<String, String> header : stats.limitHeaders().entrySet()) {
             response.header(header.getKey(), header.getValue());
         }

@@ -19,6 +19,8 @@ public final class ExchangeStats {
     public static final String NO_CREDENTIAL = "none";
     /** The 429 retry with the system cookie paid for the answer. */
     public static final String FALLBACK = "cookie fallback";
+    public static final String CACHE_HIT = "HIT";
+    public static final String CACHE_MISS = "MISS";
 
     private final long startedNanos;
     private final AtomicLong saiNanos = new AtomicLong();
@@ -36,6 +38,8 @@ public final class ExchangeStats {
     private volatile long completionTokens;
     private volatile String errorCode;
     private volatile boolean cacheHit;
+    private volatile long tokensSaved;
+    private volatile String cache;
 
     public ExchangeStats(long startedNanos) {
         this.startedNanos = startedNanos;
@@ -162,11 +166,28 @@ public final class ExchangeStats {
         return errorCode;
     }
 
-    public void cacheHit(boolean hit) {
-        this.cacheHit = hit;
+    /** The response cache's verdict for the {@code x-cache} header: {@link #CACHE_MISS} until a hit; null with the cache off. */
+    public void cache(String state) {
+        this.cache = state;
+    }
+
+    @Nullable
+    public String cache() {
+        return cache;
+    }
+
+    /** The answer came from the response cache: SAI did not spend {@code tokensSaved}. */
+    public void cacheHit(long tokensSaved) {
+        this.cacheHit = true;
+        this.tokensSaved = tokensSaved;
+        this.cache = CACHE_HIT;
     }
 
     public boolean cacheHit() {
         return cacheHit;
+    }
+
+    public long tokensSaved() {
+        return tokensSaved;
     }
 }

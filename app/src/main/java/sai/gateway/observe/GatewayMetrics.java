@@ -36,6 +36,10 @@ public class GatewayMetrics {
     private final AtomicInteger breaker = new AtomicInteger();
     private final Counter retries;
     private final Counter fallbacks;
+    private final Counter cacheHits;
+    private final Counter cacheMisses;
+    private final Counter cacheEvictions;
+    private final Counter cacheTokensSaved;
     private final Map<String, Counter> requests = new ConcurrentHashMap<>();
     private final Map<String, Timer> saiLatency = new ConcurrentHashMap<>();
     private final Map<String, Counter> tokens = new ConcurrentHashMap<>();
@@ -54,6 +58,15 @@ public class GatewayMetrics {
         this.retries = Counter.builder("sai.gateway.sai.retries").description("Retries of transient SAI failures").register(this.registry);
         this.fallbacks = Counter.builder("sai.gateway.sai.fallbacks")
                 .description("Calls retried with the system cookie after SAI answered 429").register(this.registry);
+        this.cacheHits = Counter.builder("sai.gateway.cache.hits")
+                .description("Answers served from the response cache, without calling SAI").register(this.registry);
+        this.cacheMisses = Counter.builder("sai.gateway.cache.misses")
+                .description("Requests the response cache could not answer (no entry, Cache-Control: no-cache or no-store, Redis down)")
+                .register(this.registry);
+        this.cacheEvictions = Counter.builder("sai.gateway.cache.evictions")
+                .description("Answers the in-memory response cache dropped, for size or age (Redis expires its own)").register(this.registry);
+        this.cacheTokensSaved = Counter.builder("sai.gateway.cache.tokens.saved")
+                .description("Tokens (prompt + completion) of the answers served from the response cache").register(this.registry);
     }
 
     /** False with {@code METRICS_ENABLED=false}: callers may skip work done only to label a meter. */
@@ -117,6 +130,19 @@ public class GatewayMetrics {
 
     public void fallback() {
         fallbacks.increment();
+    }
+
+    public void cacheHit(long tokensSaved) {
+        cacheHits.increment();
+        cacheTokensSaved.increment(tokensSaved);
+    }
+
+    public void cacheMiss() {
+        cacheMisses.increment();
+    }
+
+    public void cacheEviction() {
+        cacheEvictions.increment();
     }
 
     /** The SAI circuit breaker changed state ({@code closed}, {@code open}, {@code half_open}); rare, so never on the hot path. */

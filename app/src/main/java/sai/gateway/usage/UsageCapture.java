@@ -36,7 +36,8 @@ final class UsageCapture implements ExchangeListener {
         long now = System.nanoTime();
         recorder.record(new UsageRecord(recordId(), Instant.now(), RequestIds.of(request), stats.tenantId(), stats.keyId(),
                 surface, stats.model(), stats.stream(), status, stats.errorCode(), stats.promptTokens(), stats.completionTokens(),
-                (now - stats.startedNanos()) / 1_000_000, stats.saiNanos() / 1_000_000, stats.credential(), stats.cacheHit()));
+                (now - stats.startedNanos()) / 1_000_000, stats.saiNanos() / 1_000_000, stats.credential(), stats.cacheHit(),
+                stats.tokensSaved()));
     }
 
     /**

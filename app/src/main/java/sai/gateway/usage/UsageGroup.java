@@ -19,5 +19,6 @@ public record UsageGroup(@Nullable LocalDate day,
                          long promptTokens,
                          long completionTokens,
                          long latencyMs,
-                         long cacheHits) {
+                         long cacheHits,
+                         long tokensSaved) {
 }

@@ -8,7 +8,7 @@ import java.time.Instant;
 /**
  * One answered request, as the {@code usage_record} table keeps it: who (tenant and key ids, never the key),
  * what (surface, model, stream), how it went (status, error code, tokens, latencies, which credential paid,
- * cache hit). Never message content. {@code id} is chosen when the request ends, so writing a record twice adds
+ * cache hit and the tokens it saved). Never message content. {@code id} is chosen when the request ends, so writing a record twice adds
  * nothing. Serdeable: the spool file under {@code DATA_DIR} holds records as JSON lines.
  */
 @Serdeable
@@ -27,7 +27,8 @@ public record UsageRecord(String id,
                           long latencyMs,
                           long saiLatencyMs,
                           String credential,
-                          boolean cacheHit) {
+                          boolean cacheHit,
+                          long tokensSaved) {
 
     public long totalTokens() {
         return promptTokens + completionTokens;

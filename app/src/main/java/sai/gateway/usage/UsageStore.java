@@ -32,32 +32,33 @@ final class UsageStore {
     // No conflict target: H2 2.3 accepts ON CONFLICT only as "ON CONFLICT DO NOTHING" (a syntax error with "(id)"),
     // and the primary key is the table's only unique constraint, so both engines skip exactly the known ids.
     private static final String INSERT_RECORD = "INSERT INTO usage_record (id, occurred_at, request_id, tenant_id, key_id, surface, model, stream, "
-            + "status, error_code, prompt_tokens, completion_tokens, latency_ms, sai_latency_ms, credential, cache_hit) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+            + "status, error_code, prompt_tokens, completion_tokens, latency_ms, sai_latency_ms, credential, cache_hit, "
+            + "tokens_saved) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 
     private static final String UPSERT_DAILY_POSTGRES = "INSERT INTO usage_daily (usage_day, tenant_id, key_id, model, requests, errors, "
-            + "prompt_tokens, completion_tokens, latency_ms, cache_hits) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            + "prompt_tokens, completion_tokens, latency_ms, cache_hits, tokens_saved) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             + "ON CONFLICT (usage_day, tenant_id, key_id, model) DO UPDATE SET "
             + "requests = usage_daily.requests + EXCLUDED.requests, "
             + "errors = usage_daily.errors + EXCLUDED.errors, "
             + "prompt_tokens = usage_daily.prompt_tokens + EXCLUDED.prompt_tokens, "
             + "completion_tokens = usage_daily.completion_tokens + EXCLUDED.completion_tokens, "
             + "latency_ms = usage_daily.latency_ms + EXCLUDED.latency_ms, "
-            + "cache_hits = usage_daily.cache_hits + EXCLUDED.cache_hits";
+            + "cache_hits = usage_daily.cache_hits + EXCLUDED.cache_hits, "
+            + "tokens_saved = usage_daily.tokens_saved + EXCLUDED.tokens_saved";
 
     // H2 2.x has no ON CONFLICT ... DO UPDATE, even in PostgreSQL mode; its MERGE does the same within one statement.
     // The casts give the VALUES row its column types: H2 cannot infer the types of bare parameters there.
     private static final String UPSERT_DAILY_H2 = "MERGE INTO usage_daily d USING (VALUES (CAST(? AS DATE), CAST(? AS VARCHAR(40)), "
             + "CAST(? AS VARCHAR(40)), CAST(? AS VARCHAR(200)), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), "
-            + "CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))) "
-            + "AS s (usage_day, tenant_id, key_id, model, requests, errors, prompt_tokens, completion_tokens, latency_ms, cache_hits) "
-            + "ON d.usage_day = s.usage_day AND d.tenant_id = s.tenant_id AND d.key_id = s.key_id AND d.model = s.model "
+            + "CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))) "
+            + "AS s (usage_day, tenant_id, key_id, model, requests, errors, prompt_tokens, completion_tokens, latency_ms, cache_hits, "
+            + "tokens_saved) ON d.usage_day = s.usage_day AND d.tenant_id = s.tenant_id AND d.key_id = s.key_id AND d.model = s.model "
             + "WHEN MATCHED THEN UPDATE SET requests = d.requests + s.requests, errors = d.errors + s.errors, "
             + "prompt_tokens = d.prompt_tokens + s.prompt_tokens, completion_tokens = d.completion_tokens + s.completion_tokens, "
-            + "latency_ms = d.latency_ms + s.latency_ms, cache_hits = d.cache_hits + s.cache_hits "
+            + "latency_ms = d.latency_ms + s.latency_ms, cache_hits = d.cache_hits + s.cache_hits, tokens_saved = d.tokens_saved + s.tokens_saved "
             + "WHEN NOT MATCHED THEN INSERT (usage_day, tenant_id, key_id, model, requests, errors, prompt_tokens, completion_tokens, "
-            + "latency_ms, cache_hits) VALUES (s.usage_day, s.tenant_id, s.key_id, s.model, s.requests, s.errors, s.prompt_tokens, "
-            + "s.completion_tokens, s.latency_ms, s.cache_hits)";
+            + "latency_ms, cache_hits, tokens_saved) VALUES (s.usage_day, s.tenant_id, s.key_id, s.model, s.requests, s.errors, "
+            + "s.prompt_tokens, s.completion_tokens, s.latency_ms, s.cache_hits, s.tokens_saved)";
 
     private static final String DELETE_OLD = "DELETE FROM usage_record WHERE id IN "
             + "(SELECT id FROM usage_record WHERE occurred_at < ? LIMIT " + DELETE_CHUNK + ")";
@@ -174,6 +175,7 @@ final class UsageStore {
         insert.setLong(14, r.saiLatencyMs());
         insert.setString(15, r.credential());
         insert.setBoolean(16, r.cacheHit());
+        insert.setLong(17, r.tokensSaved());
     }
 
     private static void upsertDaily(Connection connection, Engine db, List<UsageRecord> inserted) throws SQLException {
@@ -185,13 +187,14 @@ final class UsageStore {
         for (UsageRecord r : inserted) {
             DayKey key = new DayKey(LocalDate.ofInstant(r.occurredAt(), ZoneOffset.UTC),
                     r.tenantId() == null ? "" : r.tenantId(), r.keyId() == null ? "" : r.keyId(), r.model());
-            long[] sums = groups.computeIfAbsent(key, k -> new long[6]);
+            long[] sums = groups.computeIfAbsent(key, k -> new long[7]);
             sums[0]++;
             sums[1] += r.failed() ? 1 : 0;
             sums[2] += r.promptTokens();
             sums[3] += r.completionTokens();
             sums[4] += r.latencyMs();
             sums[5] += r.cacheHit() ? 1 : 0;
+            sums[6] += r.tokensSaved();
         }
         try (PreparedStatement upsert = connection.prepareStatement(db == Engine.H2 ? UPSERT_DAILY_H2 : UPSERT_DAILY_POSTGRES)) {
             for (Map.Entry<DayKey, long[]> group : groups.entrySet()) {
@@ -297,7 +300,8 @@ final class UsageStore {
                 r.latencyMs(),
                 r.saiLatencyMs(),
                 r.credential() == null ? "" : cut(r.credential(), 32),
-                r.cacheHit());
+                r.cacheHit(),
+                Math.max(0, r.tokensSaved()));
     }
 
     private static String cut(String text, int max) {

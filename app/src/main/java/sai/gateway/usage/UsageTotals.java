@@ -117,7 +117,8 @@ public final class UsageTotals {
             sql.append(column).append(", ");
         }
         sql.append("COUNT(*), COALESCE(SUM(requests), 0), COALESCE(SUM(errors), 0), COALESCE(SUM(prompt_tokens), 0), ")
-                .append("COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(latency_ms), 0), COALESCE(SUM(cache_hits), 0) ")
+                .append("COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(latency_ms), 0), COALESCE(SUM(cache_hits), 0), ")
+                .append("COALESCE(SUM(tokens_saved), 0) ")
                 .append("FROM usage_daily WHERE usage_day >= ? AND usage_day <= ?");
         List<String> filters = new ArrayList<>();
         if (tenantId != null) {
@@ -156,7 +157,7 @@ public final class UsageTotals {
                         continue;
                     }
                     groups.add(new UsageGroup(day, tenant, key, name, rows.getLong(at++), rows.getLong(at++), rows.getLong(at++),
-                            rows.getLong(at++), rows.getLong(at++), rows.getLong(at)));
+                            rows.getLong(at++), rows.getLong(at++), rows.getLong(at++), rows.getLong(at)));
                 }
             }
         } catch (SQLException e) {

@@ -379,7 +379,7 @@ class UsageExplorerTest {
         UsageRecord record() {
             String id = "explorer-" + IDS.incrementAndGet();
             return new UsageRecord(id, at, "req-" + id, tenant, key, surface, model, false, status, code, prompt, completion,
-                    latency, sai, credential, false);
+                    latency, sai, credential, false, 0);
         }
     }
 }

@@ -30,7 +30,8 @@ final class UsageFixtures {
         // Fixed-width ids: every record serializes to the same length, so spool bounds can be counted in records.
         String id = String.format("rec-%08d", IDS.incrementAndGet());
         return new UsageRecord(id, at, "req-" + id, tenant, key, "chat", model, false, status,
-                status >= 400 ? "upstream_error" : null, prompt, completion, latency, latency / 2, "tenant", cacheHit);
+                status >= 400 ? "upstream_error" : null, prompt, completion, latency, latency / 2, "tenant", cacheHit,
+                cacheHit ? prompt + completion + 1 : 0);
     }
 
     /** {@code count} records over two UTC days, two tenants and none, three keys and none, two models, some failed, some cached. */
@@ -55,16 +56,17 @@ final class UsageFixtures {
         for (UsageRecord r : records) {
             String group = LocalDate.ofInstant(r.occurredAt(), ZoneOffset.UTC) + "|" + (r.tenantId() == null ? "" : r.tenantId())
                     + "|" + (r.keyId() == null ? "" : r.keyId()) + "|" + r.model();
-            long[] s = sums.computeIfAbsent(group, g -> new long[6]);
+            long[] s = sums.computeIfAbsent(group, g -> new long[7]);
             s[0]++;
             s[1] += r.status() >= 400 || r.errorCode() != null ? 1 : 0;
             s[2] += r.promptTokens();
             s[3] += r.completionTokens();
             s[4] += r.latencyMs();
             s[5] += r.cacheHit() ? 1 : 0;
+            s[6] += r.tokensSaved();
         }
         Map<String, List<Long>> result = new TreeMap<>();
-        sums.forEach((group, s) -> result.put(group, List.of(s[0], s[1], s[2], s[3], s[4], s[5])));
+        sums.forEach((group, s) -> result.put(group, List.of(s[0], s[1], s[2], s[3], s[4], s[5], s[6])));
         return result;
     }
 

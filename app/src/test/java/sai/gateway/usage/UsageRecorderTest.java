@@ -92,23 +92,24 @@ class UsageRecorderTest {
         TestDatabase db = TestDatabase.create(engine);
         UsageRecorder recorder = recorder(db, fast());
         UsageRecord sent = new UsageRecord("id-1", Instant.parse("2031-03-04T23:59:59.999Z"), "req-1", null, "key-1", "messages",
-                "claude-sonnet", true, 429, "rate_limited", 7, 0, 12, 5, "system", true);
+                "claude-sonnet", true, 429, "rate_limited", 7, 0, 12, 5, "system", true, 19);
 
         recorder.record(sent);
 
         assertThat(recorder.flush(WAIT)).isTrue();
         try (Connection c = db.direct().getConnection(); Statement s = c.createStatement();
              ResultSet row = s.executeQuery("SELECT id, occurred_at, request_id, tenant_id, key_id, surface, model, stream, status, "
-                     + "error_code, prompt_tokens, completion_tokens, latency_ms, sai_latency_ms, credential, cache_hit FROM usage_record")) {
+                     + "error_code, prompt_tokens, completion_tokens, latency_ms, sai_latency_ms, credential, cache_hit, tokens_saved "
+                     + "FROM usage_record")) {
             assertThat(row.next()).isTrue();
             UsageRecord read = new UsageRecord(row.getString(1), row.getObject(2, java.time.OffsetDateTime.class).toInstant(),
                     row.getString(3), row.getString(4), row.getString(5), row.getString(6), row.getString(7), row.getBoolean(8),
                     row.getInt(9), row.getString(10), row.getLong(11), row.getLong(12), row.getLong(13), row.getLong(14),
-                    row.getString(15), row.getBoolean(16));
+                    row.getString(15), row.getBoolean(16), row.getLong(17));
             assertThat(read).isEqualTo(sent);
         }
         // The UTC day of occurred_at, '' for the missing tenant, and a 429 with an error code counts as an error.
-        assertThat(dailyRows(db)).containsExactly(Map.entry("2031-03-04||key-1|claude-sonnet", List.of(1L, 1L, 7L, 0L, 12L, 1L)));
+        assertThat(dailyRows(db)).containsExactly(Map.entry("2031-03-04||key-1|claude-sonnet", List.of(1L, 1L, 7L, 0L, 12L, 1L, 19L)));
     }
 
     @ParameterizedTest
@@ -285,27 +286,27 @@ class UsageRecorderTest {
         Instant from = Instant.parse("2031-03-04T23:00:00Z");
         Instant to = Instant.parse("2031-03-06T00:00:00Z");
         assertThat(totals.totals(from, to, Set.of("tenant"), null, null, null)).containsExactly(
-                new UsageGroup(null, "", null, null, 1, 0, 9, 9, 1, 0),
-                new UsageGroup(null, "ten-a", null, null, 3, 1, 121, 12, 95, 1),
-                new UsageGroup(null, "ten-b", null, null, 1, 0, 300, 30, 70, 0));
+                new UsageGroup(null, "", null, null, 1, 0, 9, 9, 1, 0, 0),
+                new UsageGroup(null, "ten-a", null, null, 3, 1, 121, 12, 95, 1, 23),
+                new UsageGroup(null, "ten-b", null, null, 1, 0, 300, 30, 70, 0, 0));
         assertThat(totals.totals(from, to, Set.of("day", "model"), "ten-a", null, null)).containsExactly(
-                new UsageGroup(LocalDate.parse("2031-03-04"), null, null, "gpt-4o", 2, 1, 101, 10, 55, 0),
-                new UsageGroup(LocalDate.parse("2031-03-05"), null, null, "claude", 1, 0, 20, 2, 40, 1));
+                new UsageGroup(LocalDate.parse("2031-03-04"), null, null, "gpt-4o", 2, 1, 101, 10, 55, 0, 0),
+                new UsageGroup(LocalDate.parse("2031-03-05"), null, null, "claude", 1, 0, 20, 2, 40, 1, 23));
         assertThat(totals.totals(from, Instant.parse("2031-03-06T00:00:00.001Z"), Set.of(), null, "key-b1", "gpt-4o")).containsExactly(
-                new UsageGroup(null, null, null, null, 2, 0, 304, 34, 71, 0));
+                new UsageGroup(null, null, null, null, 2, 0, 304, 34, 71, 0, 0));
         assertThat(totals.totals(from, to, Set.of(), "nobody", null, null)).isEmpty();
         assertThat(totals.totals(to, from, Set.of("key"), null, null, null)).isEmpty();
     }
 
-    /** usage_daily as day|tenant|key|model -> requests, errors, prompt, completion, latency, cache hits. */
+    /** usage_daily as day|tenant|key|model -> requests, errors, prompt, completion, latency, cache hits, tokens saved. */
     static Map<String, List<Long>> dailyRows(TestDatabase db) throws SQLException {
         Map<String, List<Long>> rows = new TreeMap<>();
         try (Connection c = db.direct().getConnection(); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT usage_day, tenant_id, key_id, model, requests, errors, prompt_tokens, completion_tokens, "
-                     + "latency_ms, cache_hits FROM usage_daily")) {
+                     + "latency_ms, cache_hits, tokens_saved FROM usage_daily")) {
             while (r.next()) {
                 rows.put(r.getObject(1, LocalDate.class) + "|" + r.getString(2) + "|" + r.getString(3) + "|" + r.getString(4),
-                        List.of(r.getLong(5), r.getLong(6), r.getLong(7), r.getLong(8), r.getLong(9), r.getLong(10)));
+                        List.of(r.getLong(5), r.getLong(6), r.getLong(7), r.getLong(8), r.getLong(9), r.getLong(10), r.getLong(11)));
             }
         }
         return rows;

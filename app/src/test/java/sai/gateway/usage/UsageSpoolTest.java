@@ -211,7 +211,7 @@ class UsageSpoolTest {
         TestDatabase db = TestDatabase.create(TestDatabase.Engine.H2);
         UsageRecorder recorder = recorder(db, 20_000, 64L << 20, Duration.ofMillis(20), Duration.ofSeconds(5), null);
         UsageRecord odd = new UsageRecord("odd-1", DAY_ONE, null, "ten-a", null, "chat", "m".repeat(300), false, 200, null,
-                1, 2, 3, 4, null, false);
+                1, 2, 3, 4, null, false, 0);
         List<UsageRecord> normal = varied(3);
 
         recorder.record(odd);

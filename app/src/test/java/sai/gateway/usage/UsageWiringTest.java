@@ -44,7 +44,7 @@ class UsageWiringTest {
             assertThat(recorder.flush(Duration.ofSeconds(20))).isTrue();
             List<UsageGroup> totals = context.getBean(UsageTotals.class).totals(Instant.parse("2031-03-04T00:00:00Z"),
                     Instant.parse("2031-03-05T00:00:00Z"), Set.of("tenant"), null, null, null);
-            assertThat(totals).containsExactly(new UsageGroup(null, "ten-a", null, null, 1, 0, 11, 4, 9, 0));
+            assertThat(totals).containsExactly(new UsageGroup(null, "ten-a", null, null, 1, 0, 11, 4, 9, 0, 0));
             List<UsageExplorer.Top> top = context.getBean(UsageExplorer.class).top(Instant.parse("2031-03-04T00:00:00Z"),
                     Instant.parse("2031-03-05T00:00:00Z"), "key", 5, UsageExplorer.Filter.NONE);
             assertThat(top).containsExactly(new UsageExplorer.Top("key-a1", 1, 0, 11, 4));

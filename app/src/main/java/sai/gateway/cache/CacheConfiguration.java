@@ -1,0 +1,30 @@
+package sai.gateway.cache;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
+import sai.gateway.config.Setting;
+
+import java.time.Duration;
+
+/**
+ * The response cache: off unless {@code CACHE_TTL} is a duration above zero. In memory it keeps at most
+ * {@code CACHE_MAX_ENTRIES} answers and {@code CACHE_MAX_BYTES} of them; in Redis ({@code REDIS_URL}) the TTL is Redis's
+ * expiry and Redis's own memory policy bounds the rest. {@code CACHE_HITS_COUNT_TOKENS}: whether an answer served from
+ * the cache spends token budgets as if SAI had answered.
+ */
+@ConfigurationProperties(CacheConfiguration.PREFIX)
+public record CacheConfiguration(@Nullable Duration ttl, long maxEntries, long maxBytes, boolean hitsCountTokens) {
+
+    public static final String PREFIX = "cache";
+
+    public CacheConfiguration {
+        Setting.CACHE_TTL.require(ttl == null ? null : ttl.toMillis() + "ms");
+        Setting.CACHE_MAX_ENTRIES.require(maxEntries);
+        Setting.CACHE_MAX_BYTES.require(maxBytes);
+        ttl = ttl == null ? Duration.ZERO : ttl;
+    }
+
+    public boolean enabled() {
+        return !ttl.isZero();
+    }
+}
