@@ -1,34 +1,21 @@
 package sai.gateway.cache;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import sai.gateway.admin.Rfc4180;
 import sai.gateway.auth.CredentialResolver;
 import sai.gateway.secrets.Secret;
 import sai.gateway.tenancy.IssuedKey;
 import sai.gateway.tenancy.KeyChange;
-import sai.gateway.tenancy.TenancyAdmin;
-import sai.gateway.tenancy.TenantChange;
 import sai.gateway.tenancy.TenantRow;
 import sai.gateway.testing.Json;
-import sai.gateway.testing.SaiFakeTest;
+import sai.gateway.testing.OpenAiErrors;
 import sai.gateway.testing.SseEvents;
-import sai.gateway.usage.UsageRecorder;
 
-import javax.sql.DataSource;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -44,37 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and in the admin usage report. {@link CacheTenancyPostgresTest} runs the same on a real PostgreSQL.
  */
 @MicronautTest(transactional = false)
-class CacheTenancyTest extends SaiFakeTest {
-
-    static final String ADMIN_KEY = "admin-" + UUID.randomUUID();
-    static final String ENCRYPTION_KEY = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=";
-    /** A gateway access key (GATEWAY_API_KEYS): no tenant, the system's SAI credential. */
-    static final String STATIC_KEY = "static-access-key-cache";
-
-    @Inject
-    TenancyAdmin admin;
-    @Inject
-    UsageRecorder recorder;
-    @Inject
-    DataSource dataSource;
-
-    @Override
-    protected Map<String, String> extraProperties() {
-        return Map.of("cache.ttl", "10m", "tenancy.admin-key", ADMIN_KEY, "tenancy.encryption-key", ENCRYPTION_KEY,
-                "tenancy.database-url", databaseUrl(), "tenancy.data-dir", dataDir(), "secrets.gateway-api-keys", STATIC_KEY);
-    }
-
-    protected String databaseUrl() {
-        return "jdbc:h2:mem:cache-tenancy-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-    }
-
-    private static String dataDir() {
-        try {
-            return Files.createTempDirectory("gateway-data").toString();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
+class CacheTenancyTest extends CacheWire {
 
     // ---- who shares an answer ----
 
@@ -172,13 +129,31 @@ class CacheTenancyTest extends SaiFakeTest {
         assertThat(saiRequests()).hasSize(3);
     }
 
+    /** What a key may use is asked before the cache: a tenant's answer is no way around a key's allowed models. */
+    @Test
+    void aKeyNotAllowedTheModelIsRefusedEvenForItsTenantsKeptAnswer() {
+        stubAnswer("for sai-model", 3, 4, "sai-model");
+        TenantRow team = tenant("models", Optional.empty());
+        String open = key(team);
+        String narrow = admin.createKey(new KeyChange(team.id(), "narrow", null, List.of("claude-sonnet-4-5-20250929"), 0L, 0L, 0L, 0L, null, null))
+                .secret().reveal();
+        String prompt = unique("which model?");
+        assertCache(ask(open, prompt), "MISS");
+
+        HttpResponse<String> refused = ask(narrow, prompt);
+
+        OpenAiErrors.assertError(refused, 403, "invalid_request_error", "model_not_allowed", "model");
+        assertThat(refused.body()).doesNotContain("for sai-model");
+        assertThat(saiRequests()).hasSize(1);
+    }
+
     // ---- what a miss and a hit leave in the usage ----
 
     @Test
     void aMissAndAHitLeaveRecordsAndReportRowsWithTheTokensSaved() throws SQLException {
         stubAnswer("counted", 5, 7, "sai-model");
         TenantRow team = tenant("usage", Optional.empty());
-        IssuedKey issued = admin.createKey(new KeyChange(team.id(), "u", null, List.of(), 0L, 0L, 0L, 0L, null, null));
+        IssuedKey issued = issue(team, 0);
         String key = issued.secret().reveal();
         String keyId = issued.row().id();
         String prompt = unique("count me");
@@ -220,73 +195,5 @@ class CacheTenancyTest extends SaiFakeTest {
                 "cache_hit=false tokens_saved=0 prompt=5 completion=7 status=200 stream=false",
                 "cache_hit=true tokens_saved=12 prompt=0 completion=0 status=200 stream=false",
                 "cache_hit=true tokens_saved=12 prompt=0 completion=0 status=200 stream=true");
-    }
-
-    // ---- helpers ----
-
-    private TenantRow tenant(String name, Optional<Secret> saiKey) {
-        return admin.createTenant(new TenantChange(name + "-" + UUID.randomUUID(), List.of(), 0L, 0L, 0L, 0L, saiKey));
-    }
-
-    private String key(TenantRow tenant) {
-        return admin.createKey(new KeyChange(tenant.id(), "k", null, List.of(), 0L, 0L, 0L, 0L, null, null)).secret().reveal();
-    }
-
-    private HttpResponse<String> ask(String bearer, String prompt, String... headers) {
-        String[] all = new String[headers.length + 2];
-        all[0] = "Authorization";
-        all[1] = "Bearer " + bearer;
-        System.arraycopy(headers, 0, all, 2, headers.length);
-        return postJson("/v1/chat/completions", chat(prompt), all);
-    }
-
-    private static void assertCache(HttpResponse<String> response, String expected) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        assertThat(response.headers().firstValue("x-cache")).as("x-cache").hasValue(expected);
-    }
-
-    private static String content(HttpResponse<String> response) {
-        return Json.parse(response.body()).at("/choices/0/message/content").asText();
-    }
-
-    static String unique(String prompt) {
-        return prompt + " " + UUID.randomUUID();
-    }
-
-    /** The report once it counts {@code requests}: a record is handed over when the last byte has left, maybe after the client read it. */
-    private JsonNode usageOnceRecorded(String path, long requests) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        JsonNode answer;
-        do {
-            assertThat(recorder.flush(Duration.ofSeconds(5))).isTrue();
-            HttpResponse<String> response = get(path, "Authorization", "Bearer " + ADMIN_KEY);
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            answer = Json.parse(response.body());
-            long counted = 0;
-            for (JsonNode row : answer.path("data")) {
-                counted += row.path("requests").asLong();
-            }
-            if (counted == requests) {
-                return answer;
-            }
-            assertThat(counted).as(answer.toString()).isLessThan(requests);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("usage never reached " + requests + " requests: " + answer);
-    }
-
-    private List<String> records(String keyId) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = DelegatingDataSource.unwrapDataSource(dataSource).getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT cache_hit, tokens_saved, prompt_tokens, completion_tokens, status, stream "
-                     + "FROM usage_record WHERE key_id = ?")) {
-            s.setString(1, keyId);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    rows.add("cache_hit=" + r.getBoolean(1) + " tokens_saved=" + r.getLong(2) + " prompt=" + r.getLong(3)
-                            + " completion=" + r.getLong(4) + " status=" + r.getInt(5) + " stream=" + r.getBoolean(6));
-                }
-            }
-        }
-        return rows;
     }
 }
