@@ -1,6 +1,5 @@
 package sai.gateway.cache;
 
-import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import org.junit.jupiter.api.AfterAll;
@@ -18,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -45,16 +43,7 @@ class CacheRedisTest extends SaiFakeTest {
     void secondReplica() {
         Assumptions.assumeTrue(redis.isPresent(), RedisProcess.MISSING);
         if (second == null) {
-            Map<String, Object> properties = new HashMap<>();
-            properties.put("cache.ttl", "10m");
-            properties.put("limits.redis-url", redis.get().url());
-            properties.put("sai.url", sai.baseUrl());
-            properties.put("sai.template-id", TEMPLATE_ID);
-            properties.put("sai.models", "sai-model,claude-sonnet-4-5-20250929");
-            properties.put("sai.breaker.failures", "0");
-            properties.put("secrets.sai-key", SYSTEM_KEY);
-            properties.put("gateway.locale", "en");
-            second = ApplicationContext.run(EmbeddedServer.class, properties, "test");
+            second = replica(Map.of("cache.ttl", "10m", "limits.redis-url", redis.get().url()));
         }
     }
 

@@ -1,6 +1,5 @@
 package sai.gateway.limits;
 
-import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import org.junit.jupiter.api.AfterAll;
@@ -15,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -46,13 +44,7 @@ class SharedLimitsRedisTest extends SaiFakeTest {
     void secondReplica() {
         Assumptions.assumeTrue(redis.isPresent(), RedisProcess.MISSING);
         if (second == null) {
-            Map<String, Object> properties = new HashMap<>(limits(redis.get().url()));
-            properties.put("sai.url", sai.baseUrl());
-            properties.put("sai.template-id", TEMPLATE_ID);
-            properties.put("sai.models", "sai-model");
-            properties.put("secrets.sai-key", SYSTEM_KEY);
-            properties.put("gateway.locale", "en");
-            second = ApplicationContext.run(EmbeddedServer.class, properties, "test");
+            second = replica(limits(redis.get().url()));
         }
     }
 

@@ -4,6 +4,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
@@ -51,6 +52,13 @@ public abstract class SaiFakeTest implements TestPropertyProvider {
     public Map<String, String> getProperties() {
         sai = new WireMockServer(options().dynamicPort());
         sai.start();
+        Map<String, String> properties = defaults();
+        properties.putAll(extraProperties());
+        return properties;
+    }
+
+    /** The settings every gateway of these tests starts with, pointed at this class's fake SAI. */
+    private Map<String, String> defaults() {
         Map<String, String> properties = new HashMap<>();
         properties.put("sai.url", sai.baseUrl());
         properties.put("sai.template-id", TEMPLATE_ID);
@@ -63,8 +71,14 @@ public abstract class SaiFakeTest implements TestPropertyProvider {
         properties.put("secrets.sai-key", SYSTEM_KEY);
         properties.put("secrets.sai-cookie", SYSTEM_COOKIE);
         properties.put("gateway.locale", "en");
-        properties.putAll(extraProperties());
         return properties;
+    }
+
+    /** Another gateway on the same fake SAI, with the same defaults and {@code extra} on top: a second replica. The caller closes it. */
+    protected EmbeddedServer replica(Map<String, String> extra) {
+        Map<String, Object> properties = new HashMap<>(defaults());
+        properties.putAll(extra);
+        return ApplicationContext.run(EmbeddedServer.class, properties, "test");
     }
 
     /** Per-class settings on top of the defaults above (a value of "" clears a default). */
