@@ -99,23 +99,29 @@ public class ExchangePipeline {
         return preparer.estimate(http, request);
     }
 
-    /** A request the cache may answer asks it first (after the limits: a hit is still a request); any other goes to SAI. */
+    /**
+     * A request the cache may answer asks it first (after the limits: a hit is still a request), then joins an identical
+     * request already waiting for SAI; only then does it call SAI. Any other request calls SAI.
+     */
     private <R> Mono<HttpResponse<?>> respond(Surface<R> surface, Exchange exchange, R request) {
         CacheTicket ticket = exchange.cache();
         if (ticket == null) {
-            return fromSai(surface, exchange, request);
+            return fromSai(surface, exchange, request, sai.answer(exchange));
         }
-        return cache.find(ticket).flatMap(kept -> kept.isPresent() ? fromCache(surface, exchange, request, kept.get())
-                : fromSai(surface, exchange, request));
+        return cache.find(ticket).flatMap(kept -> {
+            if (kept.isPresent()) {
+                return fromCache(surface, exchange, request, Mono.just(kept.get()), false);
+            }
+            ResponseCache.Flight flight = cache.flight(ticket, () -> sai.answer(exchange));
+            if (flight.joined()) {
+                return fromCache(surface, exchange, request, flight.answer(), true);
+            }
+            cache.miss();
+            return fromSai(surface, exchange, request, flight.answer());
+        });
     }
 
-    private <R> Mono<HttpResponse<?>> fromSai(Surface<R> surface, Exchange exchange, R request) {
-        Mono<SaiAnswer> answered = sai.answer(exchange);
-        CacheTicket ticket = exchange.cache();
-        if (ticket != null && ticket.write()) {
-            // Only an answer SAI gave in full reaches here: failures are errors, and a stream's tail is not SAI's answer.
-            answered = answered.doOnNext(answer -> cache.keep(ticket, answer));
-        }
+    private <R> Mono<HttpResponse<?>> fromSai(Surface<R> surface, Exchange exchange, R request, Mono<SaiAnswer> answered) {
         if (!exchange.request().stream()) {
             return answered
                     .<HttpResponse<?>>map(answer -> SaiModelHeader.add(surface.answer(exchange, request, reply(exchange, answer), answer), answer))
@@ -129,24 +135,37 @@ public class ExchangePipeline {
     }
 
     /**
-     * A kept answer, shaped as if SAI had just given it: the surface's object or its whole stream, with this exchange's
-     * fresh id and {@code created}. SAI is not called, so its circuit breaker has no say; its tokens are spent only with
-     * {@code CACHE_HITS_COUNT_TOKENS=true}, and the usage record counts them as saved.
+     * An answer this exchange did not ask SAI for, shaped as if SAI had just given it: the surface's object or its whole
+     * stream, with this exchange's fresh id and {@code created}. Kept ({@code joined} false), it is there at once and SAI's
+     * circuit breaker has no say; joined, it comes when the other request's call ends, and if that call fails this
+     * request fails with it, as a miss. Its tokens are spent only with {@code CACHE_HITS_COUNT_TOKENS=true}; the usage
+     * record counts them as saved.
      */
-    private <R> Mono<HttpResponse<?>> fromCache(Surface<R> surface, Exchange exchange, R request, SaiAnswer answer) {
+    private <R> Mono<HttpResponse<?>> fromCache(Surface<R> surface, Exchange exchange, R request, Mono<SaiAnswer> pending, boolean joined) {
         boolean charged = cache.hitsCountTokens();
-        exchange.stats().cacheHit(answer.totalTokens());
-        if (charged) {
-            exchange.stats().tokens(answer.promptTokens(), answer.completionTokens());
+        if (exchange.request().stream()) {
+            // A stream's headers leave before the answer: they say what it will be.
+            exchange.stats().cache(ExchangeStats.CACHE_HIT);
         }
-        exchange.log().info("[SERVER -> CLIENT] answered from the cache | latency={} ms | tokens {} -> {} saved{} | model={}",
-                (System.nanoTime() - exchange.startedNanos()) / 1_000_000, answer.promptTokens(), answer.completionTokens(),
-                charged ? " (counted against budgets)" : "", exchange.model().id());
-        Mono<SaiAnswer> kept = charged ? sai.spend(exchange, answer.totalTokens()).thenReturn(answer) : Mono.just(answer);
+        Mono<SaiAnswer> answered = pending.flatMap(answer -> {
+            exchange.stats().cacheHit(answer.totalTokens());
+            cache.hit(answer.totalTokens());
+            if (charged) {
+                exchange.stats().tokens(answer.promptTokens(), answer.completionTokens());
+            }
+            exchange.log().info("[SERVER -> CLIENT] answered from the cache{} | latency={} ms | tokens {} -> {} saved{} | model={}",
+                    joined ? " (joined an identical request in flight)" : "", (System.nanoTime() - exchange.startedNanos()) / 1_000_000,
+                    answer.promptTokens(), answer.completionTokens(), charged ? " (counted against budgets)" : "", exchange.model().id());
+            return charged ? sai.spend(exchange, answer.totalTokens()).thenReturn(answer) : Mono.just(answer);
+        }).doOnError(e -> {
+            exchange.stats().cache(ExchangeStats.CACHE_MISS);
+            cache.miss();
+        });
         if (!exchange.request().stream()) {
-            return kept.<HttpResponse<?>>map(a -> SaiModelHeader.add(surface.answer(exchange, request, reply(exchange, a), a), a));
+            return answered.<HttpResponse<?>>map(a -> SaiModelHeader.add(surface.answer(exchange, request, reply(exchange, a), a), a))
+                    .onErrorResume(GatewayException.class::isInstance, e -> answeredOrFailed(surface, exchange, request, (GatewayException) e));
         }
-        return Mono.just(stream(surface, exchange, request, kept));
+        return Mono.just(stream(surface, exchange, request, answered));
     }
 
     private <R> MutableHttpResponse<?> stream(Surface<R> surface, Exchange exchange, R request, Mono<SaiAnswer> answer) {
