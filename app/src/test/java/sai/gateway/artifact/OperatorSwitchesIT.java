@@ -115,6 +115,12 @@ class OperatorSwitchesIT {
     }
 
     @Test
+    void aCacheTtlOfZeroTurnsTheCacheOff() throws Exception {
+        // Setting.CACHE_TTL: "Empty or 0: no cache", what operators write to switch it off.
+        assertCacheOff(Optional.of("0"));
+    }
+
+    @Test
     void metricsOffByDefaultExposeNothing() throws Exception {
         try (GatewayProcess gateway = GatewayProcess.configured(sai.baseUrl()).start().awaitHealthy()) {
             HttpResponse<String> scrape = get(gateway, "/prometheus");
