@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SAI Gateway benchmark (issue 3): direct, nginx one hop, Portkey and SAI Gateway, in one run, on
-# loopback, against stubs that answer instantly. See bench/README.md. Not run by CI.
+# loopback, against stubs that answer instantly; optionally the gateway with virtual keys (keys) and
+# with the response cache hitting and missing (cache-hit, cache-miss). See bench/README.md. Not run by CI.
 #
 #   bench/run.sh                                  # full run (about 11 minutes)
 #   DURATION=3 WARMUP=2 CONCURRENCY="1 16" bench/run.sh   # quick check
@@ -47,7 +48,7 @@ die() { log "ERROR: $*"; exit 1; }
 [[ $WARMUP =~ ^[0-9]+$ ]] || die "WARMUP must be a number of seconds"
 for c in $CONCURRENCY $WARMUP_CONCURRENCY; do [[ $c =~ ^[0-9]+$ && $c -gt 0 ]] || die "bad concurrency: $c"; done
 [[ $SKIP_PORTKEY == 1 ]] && CONTENDERS=$(tr ' ' '\n' <<<"$CONTENDERS" | grep -vx portkey | xargs)
-for k in $CONTENDERS; do [[ $k =~ ^(direct|nginx|portkey|gateway|keys)$ ]] || die "unknown contender: $k"; done
+for k in $CONTENDERS; do [[ $k =~ ^(direct|nginx|portkey|gateway|keys|cache-hit|cache-miss)$ ]] || die "unknown contender: $k"; done
 for m in $MODES; do [[ $m =~ ^(plain|stream)$ ]] || die "unknown mode: $m"; done
 has() { [[ " $CONTENDERS " == *" $1 "* ]]; }
 
@@ -101,7 +102,7 @@ NGINX_BIN=$(command -v nginx || echo /usr/sbin/nginx)
 
 # ---------------------------------------------------------------- temp dir, teardown
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/sai-bench.XXXXXX")
-NGINX_PID="" PORTKEY_PID="" GATEWAY_PID="" SAMPLER_PID="" WRK_PID="" KEYS_PID="" KEYS_KEY=""
+NGINX_PID="" PORTKEY_PID="" GATEWAY_PID="" SAMPLER_PID="" WRK_PID="" KEYS_PID="" KEYS_KEY="" HIT_PID="" MISS_PID=""
 
 stop_pid() { # pid [signal]: signal one process we started, wait up to 10 s, then kill it
     local pid=$1 sig=${2:-TERM} i
@@ -120,6 +121,8 @@ cleanup() {
     stop_pid "$SAMPLER_PID"
     stop_pid "$GATEWAY_PID"
     stop_pid "$KEYS_PID"
+    stop_pid "$HIT_PID"
+    stop_pid "$MISS_PID"
     stop_pid "$PORTKEY_PID"
     stop_pid "$NGINX_PID" QUIT
     if [[ $KEEP_TMP == 1 ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
@@ -142,7 +145,7 @@ fi
 cp "$JAR" "$TMP/gateway.jar"   # a rebuild during the run must not change what runs
 
 # ---------------------------------------------------------------- ports (loopback, checked free)
-read -r STUB_PORT HOP_PORT PORTKEY_PORT GATEWAY_PORT KEYS_PORT < <(python3 - <<'EOF'
+read -r STUB_PORT HOP_PORT PORTKEY_PORT GATEWAY_PORT KEYS_PORT HIT_PORT MISS_PORT < <(python3 - <<'EOF'
 import random, socket
 ports = []
 candidates = list(range(20000, 32000))   # below Linux's ephemeral range (32768-60999)
@@ -156,13 +159,14 @@ for p in candidates:
         pass
     finally:
         s.close()
-    if len(ports) == 5:
+    if len(ports) == 7:
         break
 print(*ports)
 EOF
 )
-[[ -n ${GATEWAY_PORT:-} ]] || die "could not find free loopback ports"
-log "ports on 127.0.0.1: stub $STUB_PORT, nginx hop $HOP_PORT, Portkey $PORTKEY_PORT, gateway $GATEWAY_PORT, gateway with keys $KEYS_PORT"
+[[ -n ${MISS_PORT:-} ]] || die "could not find free loopback ports"
+log "ports on 127.0.0.1: stub $STUB_PORT, nginx hop $HOP_PORT, Portkey $PORTKEY_PORT, gateway $GATEWAY_PORT, gateway with keys $KEYS_PORT," \
+    "cache hit $HIT_PORT, cache miss $MISS_PORT"
 
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
@@ -174,25 +178,43 @@ MARKER=$(cat "$TMP/marker.txt")
     >"$TMP/nginx.out" 2>&1 &
 NGINX_PID=$!
 
+pid_of() {
+    case $1 in
+    gateway) echo "$GATEWAY_PID" ;; keys) echo "$KEYS_PID" ;; portkey) echo "$PORTKEY_PID" ;;
+    cache-hit) echo "$HIT_PID" ;; cache-miss) echo "$MISS_PID" ;; *) echo "" ;;
+    esac
+}
+port_of() {
+    case $1 in gateway) echo "$GATEWAY_PORT" ;; keys) echo "$KEYS_PORT" ;; cache-hit) echo "$HIT_PORT" ;; cache-miss) echo "$MISS_PORT" ;; esac
+}
+
 CLEAN_ENV=(env -i "PATH=$PATH" "HOME=${HOME:-/root}" "LANG=${LANG:-C.UTF-8}")
-if has gateway; then
-    mkdir -p "$TMP/gateway-logs"
+start_gateway() { # name port [VAR=value ...]: the jar in the background, console to $TMP/name.out; sets STARTED_PID
+    local name=$1 port=$2
+    shift 2
+    mkdir -p "$TMP/$name-logs"
     (cd "$TMP" && exec "${CLEAN_ENV[@]}" SAI_URL="http://127.0.0.1:$STUB_PORT" SAI_TEMPLATE_ID=bench \
-        SAI_KEY=bench-key PORT="$GATEWAY_PORT" MICRONAUT_SERVER_HOST=127.0.0.1 LOG_DIR="$TMP/gateway-logs" \
-        java $GATEWAY_JAVA_OPTS -jar "$TMP/gateway.jar" >"$TMP/gateway.out" 2>&1) &
-    GATEWAY_PID=$!
-fi
+        SAI_KEY=bench-key PORT="$port" MICRONAUT_SERVER_HOST=127.0.0.1 LOG_DIR="$TMP/$name-logs" "$@" \
+        java $GATEWAY_JAVA_OPTS -jar "$TMP/gateway.jar" >"$TMP/$name.out" 2>&1) &
+    STARTED_PID=$!
+}
+if has gateway; then start_gateway gateway "$GATEWAY_PORT"; GATEWAY_PID=$STARTED_PID; fi
 # The same jar with virtual keys and usage records on (the embedded database under DATA_DIR), called with a virtual
 # key: what tenancy costs per request, beside the gateway without it in the same run.
 KEYS_ADMIN=bench-admin-key-0123456789abcdef
 if has keys; then
-    mkdir -p "$TMP/keys-logs" "$TMP/keys-data"
-    (cd "$TMP" && exec "${CLEAN_ENV[@]}" SAI_URL="http://127.0.0.1:$STUB_PORT" SAI_TEMPLATE_ID=bench \
-        SAI_KEY=bench-key PORT="$KEYS_PORT" MICRONAUT_SERVER_HOST=127.0.0.1 LOG_DIR="$TMP/keys-logs" \
-        GATEWAY_ADMIN_KEY="$KEYS_ADMIN" DATA_DIR="$TMP/keys-data" \
-        java $GATEWAY_JAVA_OPTS -jar "$TMP/gateway.jar" >"$TMP/keys.out" 2>&1) &
-    KEYS_PID=$!
+    mkdir -p "$TMP/keys-data"
+    start_gateway keys "$KEYS_PORT" GATEWAY_ADMIN_KEY="$KEYS_ADMIN" DATA_DIR="$TMP/keys-data"
+    KEYS_PID=$STARTED_PID
 fi
+# The same jar with the response cache on, in memory (CACHE_TTL; the env is clean, so no REDIS_URL), twice: cache-hit
+# is sent one request over and over (all but the first are hits), cache-miss a new one every time (every request
+# misses, calls the stub and is stored). Two processes, so each one's RSS and CPU are its own.
+CACHE_TTL_BENCH=10m
+if has cache-hit; then start_gateway cache-hit "$HIT_PORT" CACHE_TTL="$CACHE_TTL_BENCH"; HIT_PID=$STARTED_PID; fi
+if has cache-miss; then start_gateway cache-miss "$MISS_PORT" CACHE_TTL="$CACHE_TTL_BENCH"; MISS_PID=$STARTED_PID; fi
+# Part of every cache-miss tag, so that no two runs' requests are the same even in a cache that outlives one.
+RUN_NONCE=$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')
 if has portkey; then
     (cd "$TMP" && exec "${CLEAN_ENV[@]}" NODE_ENV=production \
         node "$PORTKEY_MAIN" --port="$PORTKEY_PORT" --headless >"$TMP/portkey.out" 2>&1) &
@@ -229,11 +251,19 @@ if has keys; then
         | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])') || die "could not create the bench key"
     log "gateway with keys up (pid $KEYS_PID): tenant $tenant, a virtual key with every limit set"
 fi
+for k in cache-hit cache-miss; do
+    if has $k; then
+        wait_http $k "$(pid_of $k)" "http://127.0.0.1:$(port_of $k)/health"
+        log "$k up (pid $(pid_of $k)), CACHE_TTL=$CACHE_TTL_BENCH"
+    fi
+done
 
-# contender mode -> URL, body file, expected content, extra headers (sets T_URL T_BODY T_EXPECT T_HEADERS)
+# contender mode [tag] -> URL, body file, expected content, extra headers, wrk script and its arguments before the
+# headers (sets T_URL T_BODY T_EXPECT T_HEADERS T_SCRIPT T_ARGS). tag names the wrk run: cache-miss's requests
+# carry it, so that no run repeats another's.
 target() {
-    local k=$1 m=$2
-    T_HEADERS=()
+    local k=$1 m=$2 tag=${3:-}
+    T_HEADERS=() T_SCRIPT=$LIB/chat.lua
     if [[ $m == stream ]]; then T_EXPECT='[DONE]'; else T_EXPECT=$MARKER; fi
     case $k in
     direct | nginx)
@@ -261,43 +291,96 @@ target() {
         T_URL=http://127.0.0.1:$KEYS_PORT/v1/chat/completions
         T_HEADERS=("Authorization: Bearer $KEYS_KEY")
         ;;
+    cache-hit | cache-miss)
+        T_URL=http://127.0.0.1:$(port_of "$k")/v1/chat/completions T_SCRIPT=$LIB/cache.lua
+        if [[ $m == stream ]]; then T_BODY=$TMP/chat-seq-stream.json; else T_BODY=$TMP/chat-seq.json; fi
+        ;;
     esac
     if [[ $k == portkey || $k == gateway || $k == keys ]]; then
         if [[ $m == stream ]]; then T_BODY=$TMP/chat-stream.json; else T_BODY=$TMP/chat.json; fi
     fi
+    T_ARGS=("$T_BODY" "$T_EXPECT")
+    # cache-hit's one token has the shape of cache-miss's (and their bodies the same size within a few bytes)
+    [[ $k == cache-hit ]] && T_ARGS+=(HIT "fixed:$(hit_token)")
+    [[ $k == cache-miss ]] && T_ARGS+=(MISS "count:$RUN_NONCE-$tag")
+    return 0
+}
+hit_token() { echo "$RUN_NONCE-hit-00-0000000000"; }
+
+
+smoke() { # contender mode body_file out_name: one request; prints its HTTP status, keeps body and headers
+    local k=$1 m=$2 body=$3 out=$TMP/$4 hdr=() h
+    target "$k" "$m"
+    for h in "${T_HEADERS[@]}"; do hdr+=(-H "$h"); done
+    curl -s -o "$out.out" -D "$out.headers" -w '%{http_code}' --max-time 10 -X POST \
+        -H 'Content-Type: application/json' "${hdr[@]}" --data-binary "@$body" "$T_URL" || true
+}
+x_cache() { # out_name: the x-cache header of that smoke request, or "none"
+    local v
+    v=$(tr -d '\r' <"$TMP/$1.headers" | awk -F': *' 'tolower($1) == "x-cache" { print $2 }' | tail -1)
+    echo "${v:-none}"
+}
+seq_body() { # body_with_placeholder token out_file
+    sed "s/@@SEQ@@/$2/" "$1" >"$3"
+    grep -qF -- "$2" "$3" || die "no @@SEQ@@ in $1"
 }
 
-pid_of() {
-    case $1 in gateway) echo "$GATEWAY_PID" ;; keys) echo "$KEYS_PID" ;; portkey) echo "$PORTKEY_PID" ;; *) echo "" ;; esac
-}
-
-# One request per contender and mode before any load: shows a broken setup at once.
+# One request per contender and mode before any load: shows a broken setup at once. The cache contenders' x-cache
+# is checked here and the run stops if it is not what they measure.
 for m in $MODES; do
     for k in $CONTENDERS; do
         target "$k" "$m"
-        hdr=()
-        for h in "${T_HEADERS[@]}"; do hdr+=(-H "$h"); done
-        code=$(curl -s -o "$TMP/smoke-$k-$m.out" -w '%{http_code}' --max-time 10 -X POST \
-            -H 'Content-Type: application/json' "${hdr[@]}" --data-binary "@$T_BODY" "$T_URL" || true)
+        body=$T_BODY
+        case $k in
+        cache-hit) body=$TMP/smoke-$k-$m.json; seq_body "$T_BODY" "$(hit_token)" "$body" ;;
+        cache-miss) body=$TMP/smoke-$k-$m.json; seq_body "$T_BODY" "$RUN_NONCE-check-$m-00-0000000000" "$body" ;;
+        esac
+        code=$(smoke "$k" "$m" "$body" "smoke-$k-$m")
         if [[ $code == 200 ]] && grep -qF -- "$T_EXPECT" "$TMP/smoke-$k-$m.out"; then
-            log "smoke $k/$m: 200, $(wc -c <"$TMP/smoke-$k-$m.out") bytes"
+            log "smoke $k/$m: 200, $(wc -c <"$TMP/smoke-$k-$m.out") bytes, x-cache: $(x_cache "smoke-$k-$m")"
         else
             log "WARNING smoke $k/$m: HTTP $code, body: $(head -c 300 "$TMP/smoke-$k-$m.out")"
         fi
+        first=$(x_cache "smoke-$k-$m")
+        case $k in
+        gateway)
+            [[ $first == none ]] || die "smoke gateway/$m: x-cache: $first, but the gateway runs with the cache off"
+            ;;
+        cache-hit | cache-miss)
+            # The same request again: a hit, for cache-hit what every measured request will be, for cache-miss the
+            # proof that its misses were stored (so the load's misses pay for the write too).
+            [[ $code == 200 ]] || die "smoke $k/$m: HTTP $code; the cache cannot be checked"
+            [[ $k == cache-hit || $first == MISS ]] || die "smoke $k/$m: a new request answered x-cache: $first, expected MISS"
+            code=$(smoke "$k" "$m" "$body" "smoke-$k-$m-again")
+            again=$(x_cache "smoke-$k-$m-again")
+            [[ $code == 200 && $again == HIT ]] && grep -qF -- "$T_EXPECT" "$TMP/smoke-$k-$m-again.out" \
+                || die "smoke $k/$m: the same request again answered HTTP $code, x-cache: $again, expected 200 and HIT; body: $(head -c 300 "$TMP/smoke-$k-$m-again.out")"
+            log "smoke $k/$m: x-cache $first, then $again for the same request"
+            ;;
+        esac
     done
+done
+# The cache is created with the first request that uses it, and says where it keeps its answers.
+for k in cache-hit cache-miss; do
+    if has $k; then
+        line=$(grep -h '\[CACHE\] response cache on' "$TMP/$k-logs"/sai_handler.log* 2>/dev/null | tail -1)
+        [[ $line == *"in memory"* ]] || die "$k: expected the log line '[CACHE] response cache on: ... in memory', got: ${line:-nothing}"
+        log "$k: ${line#*\[CACHE\] }"
+    fi
 done
 
 # ---------------------------------------------------------------- load
 RESULTS=$TMP/results.tsv
-printf 'mode\tcontender\tconcurrency\trequests\tduration_s\trps\tp50_ms\tp90_ms\tp99_ms\tmax_ms\tnon2xx\tbad\tconnect\tread\twrite\ttimeout\terrors\trss_mb\tcpu_s_per_1k\n' >"$RESULTS"
+printf 'mode\tcontender\tconcurrency\trequests\tduration_s\trps\tp50_ms\tp90_ms\tp99_ms\tmax_ms\tnon2xx\tbad\tconnect\tread\twrite\ttimeout\terrors\trss_mb\tcpu_s_per_1k\tx_cache_hit\tx_cache_miss\n' >"$RESULTS"
 
 run_wrk() { # contender mode concurrency seconds outfile
-    local k=$1 m=$2 c=$3 d=$4 out=$5 t=$THREADS
+    local k=$1 m=$2 c=$3 d=$4 out=$5 t=$THREADS tag
     ((c < t)) && t=$c
-    target "$k" "$m"
+    tag=$(basename "$out" .wrk)
+    target "$k" "$m" "${tag#"$k"-}"
     # in the background, so that a signal reaches the trap at once and not after the level
-    wrk -t"$t" -c"$c" -d"${d}s" --timeout "$WRK_TIMEOUT" --latency -s "$LIB/chat.lua" "$T_URL" \
-        -- "$T_BODY" "$T_EXPECT" "${T_HEADERS[@]}" >"$out" 2>&1 &
+    wrk -t"$t" -c"$c" -d"${d}s" --timeout "$WRK_TIMEOUT" --latency -s "$T_SCRIPT" "$T_URL" \
+        -- "${T_ARGS[@]}" "${T_HEADERS[@]}" >"$out" 2>&1 &
     WRK_PID=$!
     wait "$WRK_PID" || true
     WRK_PID=""
@@ -321,9 +404,11 @@ run_level() { # contender mode concurrency
     # wrk's own "Non-2xx or 3xx responses" line is a cross-check of the script's count
     awk -v mode="$m" -v k="$k" -v c="$c" -v sample="$base.sample" '
         /^BENCH / { for (i = 2; i <= NF; i++) { split($i, kv, "="); b[kv[1]] = kv[2] }; found = 1 }
+        /^CACHE / { for (i = 2; i <= NF; i++) { split($i, kv, "="); x[kv[1]] = kv[2] }; xfound = 1 }
         /Non-2xx or 3xx responses:/ { wrk_non2xx = $NF }
         END {
-            if (!found) { printf "%s\t%s\t%d\t0\t0\t0\t\t\t\t\t0\t0\t0\t0\t0\t0\t1\t\t\n", mode, k, c; exit }
+            if (!found) { printf "%s\t%s\t%d\t0\t0\t0\t\t\t\t\t0\t0\t0\t0\t0\t0\t1\t\t\t\t\n", mode, k, c; exit }
+            xhit = xfound ? x["hit"] + 0 : ""; xmiss = xfound ? x["miss"] + 0 : ""
             non2xx = b["non2xx"] + 0; if (wrk_non2xx + 0 > non2xx) non2xx = wrk_non2xx + 0
             errors = non2xx + b["bad"] + b["connect"] + b["read"] + b["write"] + b["timeout"]
             rss = ""; cpu = ""
@@ -333,14 +418,22 @@ run_level() { # contender mode concurrency
                 rss = sprintf("%.1f", s["peak_rss_kb"] / 1024)
                 if (b["requests"] > 0) cpu = sprintf("%.4f", s["cpu_seconds"] * 1000 / b["requests"])
             }
-            printf "%s\t%s\t%d\t%d\t%.2f\t%.2f\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n",
+            printf "%s\t%s\t%d\t%d\t%.2f\t%.2f\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t%s\n",
                 mode, k, c, b["requests"], b["duration_us"] / 1e6, b["rps"],
                 b["p50_us"] / 1000, b["p90_us"] / 1000, b["p99_us"] / 1000, b["max_us"] / 1000,
-                non2xx, b["bad"], b["connect"], b["read"], b["write"], b["timeout"], errors, rss, cpu
+                non2xx, b["bad"], b["connect"], b["read"], b["write"], b["timeout"], errors, rss, cpu, xhit, xmiss
         }' "$base.wrk" >>"$RESULTS"
-    tail -1 "$RESULTS" | awk -F'\t' '{ printf "[bench] %-7s %-6s c=%-4s %9s req/s  p50 %8s ms  p99 %8s ms  errors %s  rss %s MB  cpu %s s/1k\n",
-        $2, $1, $3, $6, $7, $9, $17, ($18 == "" ? "-" : $18), ($19 == "" ? "-" : $19) }' >&2
+    tail -1 "$RESULTS" | awk -F'\t' '{ printf "[bench] %-10s %-6s c=%-4s %9s req/s  p50 %8s ms  p99 %8s ms  errors %s  rss %s MB  cpu %s s/1k%s\n",
+        $2, $1, $3, $6, $7, $9, $17, ($18 == "" ? "-" : $18), ($19 == "" ? "-" : $19),
+        ($20 == "" ? "" : "  x-cache HIT " $20 " MISS " $21) }' >&2
     if ! grep -q '^BENCH ' "$base.wrk"; then log "WARNING wrk gave no result: $(head -c 300 "$base.wrk")"; fi
+    if [[ $k == cache-* ]] && ! grep -q '^CACHE ' "$base.wrk"; then log "WARNING $k: wrk gave no x-cache counts"; fi
+    if [[ $k == cache-hit ]] && grep -q '^CACHE ' "$base.wrk" && ! grep -q '^CACHE hit=[0-9]* miss=0 none=0$' "$base.wrk"; then
+        log "WARNING cache-hit/$m c=$c: not every answer was a hit ($(grep '^CACHE ' "$base.wrk")); they count as errors"
+    fi
+    if [[ $k == cache-miss ]] && grep -q '^CACHE ' "$base.wrk" && ! grep -q '^CACHE hit=0 miss=[0-9]* none=0$' "$base.wrk"; then
+        log "WARNING cache-miss/$m c=$c: not every answer was a miss ($(grep '^CACHE ' "$base.wrk")); they count as errors"
+    fi
 }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -413,11 +506,16 @@ fi
     printf 'request\t%s\n' "$(cat "$TMP/gen.out")"
     printf 'answer\tsame text and usage (540 + 260 tokens) from every stub; streams: role chunk, content chunks of at most 512 characters, finish chunk, usage chunk, [DONE]\n'
     printf 'note\tdirect and nginx one hop: plain mode posts the SAI execute request to the SAI stub; stream mode posts the chat request to a stub that sends the same SSE stream the gateway produces (SAI itself never streams)\n'
-    if has gateway; then
-        printf 'note\tgateway RSS at the end: %s MB; %s (what rotation at 5 MB kept of it): %s lines, %s WARN, %s ERROR\n' "$(rss_now "$GATEWAY_PID")" \
-            sai_handler.log "$(cat "$TMP"/gateway-logs/sai_handler.log* 2>/dev/null | wc -l)" \
-            "$(cat "$TMP"/gateway-logs/sai_handler.log* 2>/dev/null | grep -c ' WARN ' || true)" \
-            "$(cat "$TMP"/gateway-logs/sai_handler.log* 2>/dev/null | grep -c ' ERROR ' || true)"
+    for k in gateway cache-hit cache-miss; do
+        if has $k; then
+            printf 'note\t%s RSS at the end: %s MB; %s (what rotation at 5 MB kept of it): %s lines, %s WARN, %s ERROR\n' "$k" "$(rss_now "$(pid_of $k)")" \
+                sai_handler.log "$(cat "$TMP/$k-logs"/sai_handler.log* 2>/dev/null | wc -l)" \
+                "$(cat "$TMP/$k-logs"/sai_handler.log* 2>/dev/null | grep -c ' WARN ' || true)" \
+                "$(cat "$TMP/$k-logs"/sai_handler.log* 2>/dev/null | grep -c ' ERROR ' || true)"
+        fi
+    done
+    if has cache-hit || has cache-miss; then
+        printf 'note\tcache-hit and cache-miss: the same jar and JVM options as the gateway, plus `CACHE_TTL=%s` (in memory, the default bounds of 10000 answers and 32 MB); both post the chat request with ` (ref TOKEN)` ending the last user message: cache-hit one token throughout (its first request, before the load, is the only miss), cache-miss a new token every request (so every one calls the stub and is stored; after 10000 the cache is full and every store evicts an answer). wrk builds their requests in Lua (`bench/lib/cache.lua`), the others send a fixed one; every answer'"'"'s `x-cache` is counted and a wrong one is an error\n' "$CACHE_TTL_BENCH"
     fi
     if has keys; then
         printf 'note\tgateway with keys: RSS at the end %s MB; the bench key'"'"'s /v1/me at the end: %s\n' "$(rss_now "$KEYS_PID")" \

@@ -6,6 +6,9 @@ Usage: gen.py OUT_DIR STUB_PORT HOP_PORT NGINX_WORKERS
 OUT_DIR receives:
   chat.json          the OpenAI chat request (system message + a few turns, ~2 KB)
   chat-stream.json   the same with "stream": true and stream_options.include_usage
+  chat-seq.json      chat.json with a reference ending the last user message, its value the placeholder
+                     @@SEQ@@ (the cache contenders' wrk script, cache.lua, fills it in per request)
+  chat-seq-stream.json  the same for chat-stream.json
   sai.json           the same conversation as SAI's execute request (what the gateway sends upstream)
   answer.txt         the fixed answer text (its last sentence is the marker the Lua script checks)
   nginx.conf         one nginx: the stubs (SAI shape, OpenAI JSON, OpenAI SSE) and the one-hop proxy
@@ -22,6 +25,7 @@ PROMPT_TOKENS = 540
 COMPLETION_TOKENS = 260
 CREATED = 1732240000
 MARKER = "Let me know if you want the full migration script."
+SEQ_PLACEHOLDER = "@@SEQ@@"
 
 SYSTEM = (
     "You are the internal engineering assistant of a mid-sized logistics company. Answer in the "
@@ -80,10 +84,15 @@ def nginx_quote(s):
     return "'" + s.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'"
 
 
-def chat_request(stream):
+def chat_request(stream, seq=False):
+    turns = list(TURNS)
+    if seq:
+        # In the last user message: SAI's inputs.user, so a different value is a different cache key.
+        role, content = turns[-1]
+        turns[-1] = (role, content + " (ref " + SEQ_PLACEHOLDER + ")")
     body = {
         "model": MODEL,
-        "messages": [{"role": "system", "content": SYSTEM}] + [{"role": r, "content": c} for r, c in TURNS],
+        "messages": [{"role": "system", "content": SYSTEM}] + [{"role": r, "content": c} for r, c in turns],
         "temperature": 0.2,
         "max_tokens": 1024,
         "user": "bench-user-0001",
@@ -226,6 +235,8 @@ def main():
     files = {
         "chat.json": chat_request(False),
         "chat-stream.json": chat_request(True),
+        "chat-seq.json": chat_request(False, seq=True),
+        "chat-seq-stream.json": chat_request(True, seq=True),
         "sai.json": sai_request(),
         "answer.txt": ANSWER,
         "marker.txt": MARKER,

@@ -11,7 +11,9 @@ import csv
 import sys
 
 CONTENDERS = [("direct", "direct"), ("nginx", "nginx one hop"), ("portkey", "Portkey"),
-              ("gateway", "SAI Gateway"), ("keys", "SAI Gateway, virtual keys + usage records")]
+              ("gateway", "SAI Gateway"), ("cache-hit", "SAI Gateway, cache on, every request a hit"),
+              ("cache-miss", "SAI Gateway, cache on, every request a miss"),
+              ("keys", "SAI Gateway, virtual keys + usage records")]
 MODES = [("plain", "Non-streaming"), ("stream", 'Streaming (`"stream": true`)')]
 RSS_LIMIT_MB = 256
 
@@ -104,6 +106,45 @@ def main():
                   f"| {fmt(ratio(d['rps'], ngx and ngx['rps']))} | {fmt(ratio(d['p99_ms'], ngx and ngx['p99_ms']))} "
                   f"| {fmt(ratio(d['rps'], pk and pk['rps']))} | {fmt(ratio(d['p99_ms'], pk and pk['p99_ms']))} "
                   f"| {fmt(d['rss_mb'], 0)} | {fmt(d['cpu_s_per_1k'], 3)} |")
+        w("")
+
+    # The response cache (issue 14): a hit and a miss beside the gateway with the cache off, at the same concurrency.
+    if any(k in ("cache-hit", "cache-miss") for (_, k, _) in data):
+        w("## Response cache (issue 14): hit and miss beside the cache off")
+        w("")
+        w("Same jar and JVM options; *off* is **SAI Gateway** above, *hit* and *miss* run with `CACHE_TTL=10m`. "
+          "**÷ off**: req/s and p99 divided by the gateway's with the cache off at the same concurrency (req/s: "
+          "higher is better; p99: lower is better). **x-cache**: what the answers said, counted by wrk (a wrong one "
+          "is an error).")
+        w("")
+        w("| mode | conc | off req/s | hit req/s | miss req/s | hit ÷ off | miss ÷ off | off p50 | hit p50 | miss p50 "
+          "| off p99 | hit p99 | miss p99 | hit p99 ÷ off | miss p99 ÷ off | hit CPU s/1k | miss CPU s/1k | errors hit / miss "
+          "| x-cache hit (HIT/MISS) | x-cache miss (HIT/MISS) |")
+        w("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+
+        def xc(d):
+            if d is None or d.get("x_cache_hit") is None:
+                return "-"
+            return f"{int(d['x_cache_hit'])} / {int(d.get('x_cache_miss') or 0)}"
+
+        def err(d):
+            return "-" if d is None or d["errors"] is None else str(int(d["errors"]))
+
+        def get(d, key):
+            return None if d is None else d[key]
+
+        for mode, _ in MODES:
+            for c in concs:
+                off, hit, miss = (data.get((mode, k, c)) for k in ("gateway", "cache-hit", "cache-miss"))
+                if hit is None and miss is None:
+                    continue
+                w(f"| {mode} | {c} | {fmt(get(off, 'rps'), 0)} | {fmt(get(hit, 'rps'), 0)} | {fmt(get(miss, 'rps'), 0)} "
+                  f"| {fmt(ratio(get(hit, 'rps'), get(off, 'rps')))} | {fmt(ratio(get(miss, 'rps'), get(off, 'rps')))} "
+                  f"| {fmt(get(off, 'p50_ms'))} | {fmt(get(hit, 'p50_ms'))} | {fmt(get(miss, 'p50_ms'))} "
+                  f"| {fmt(get(off, 'p99_ms'))} | {fmt(get(hit, 'p99_ms'))} | {fmt(get(miss, 'p99_ms'))} "
+                  f"| {fmt(ratio(get(hit, 'p99_ms'), get(off, 'p99_ms')))} | {fmt(ratio(get(miss, 'p99_ms'), get(off, 'p99_ms')))} "
+                  f"| {fmt(get(hit, 'cpu_s_per_1k'), 3)} | {fmt(get(miss, 'cpu_s_per_1k'), 3)} | {err(hit)} / {err(miss)} "
+                  f"| {xc(hit)} | {xc(miss)} |")
         w("")
 
     # Where the gateway stands against issue 3's targets, per mode.

@@ -59,6 +59,10 @@ final class AnswerCodec {
             long completion = in.readLong();
             String model = in.readBoolean() ? readText(in) : null;
             String text = readText(in);
+            // To the end of the stream, so DEFLATE's checksum is checked: a truncated or altered value is not an answer.
+            if (in.read() != -1) {
+                return Optional.empty();
+            }
             return prompt < 0 || completion < 0 ? Optional.empty() : Optional.of(new SaiAnswer(text, prompt, completion, model));
         } catch (IOException e) {
             return Optional.empty();

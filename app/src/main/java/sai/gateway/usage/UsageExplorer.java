@@ -57,6 +57,7 @@ public final class UsageExplorer {
     private static final String FAILED = "CASE WHEN status >= 400 OR error_code IS NOT NULL THEN 1 ELSE 0 END";
     private static final String SUMS = "COUNT(*), COALESCE(SUM(" + FAILED + "), 0), COALESCE(SUM(prompt_tokens), 0), "
             + "COALESCE(SUM(completion_tokens), 0)";
+    private static final String CACHE_SUMS = "COALESCE(SUM(CASE WHEN cache_hit THEN 1 ELSE 0 END), 0), COALESCE(SUM(tokens_saved), 0)";
     private static final String P50 = "PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY latency_ms)";
     private static final String P95 = "PERCENTILE_DISC(0.95) WITHIN GROUP (ORDER BY latency_ms)";
 
@@ -91,12 +92,13 @@ public final class UsageExplorer {
         Instant start = Instant.ofEpochSecond(first * size);
         Instant stop = Instant.ofEpochSecond(Math.max(first, end) * size);
         Where where = Where.of(start, stop, filter);
-        String sql = "SELECT bucket, " + SUMS + ", " + P50 + ", " + P95 + " FROM (SELECT CAST(FLOOR(" + EPOCH
-                + " / CAST(? AS BIGINT)) AS BIGINT) AS bucket, status, error_code, prompt_tokens, completion_tokens, latency_ms "
-                + "FROM usage_record WHERE " + where.sql + ") r GROUP BY bucket "
-                + "UNION ALL SELECT CAST(NULL AS BIGINT), " + SUMS + ", " + P50 + ", " + P95 + " FROM usage_record WHERE " + where.sql;
+        String sql = "SELECT bucket, " + SUMS + ", " + P50 + ", " + P95 + ", " + CACHE_SUMS + " FROM (SELECT CAST(FLOOR(" + EPOCH
+                + " / CAST(? AS BIGINT)) AS BIGINT) AS bucket, status, error_code, prompt_tokens, completion_tokens, latency_ms, "
+                + "cache_hit, tokens_saved FROM usage_record WHERE " + where.sql + ") r GROUP BY bucket "
+                + "UNION ALL SELECT CAST(NULL AS BIGINT), " + SUMS + ", " + P50 + ", " + P95 + ", " + CACHE_SUMS
+                + " FROM usage_record WHERE " + where.sql;
         Map<Long, Point> byBucket = new HashMap<>();
-        Totals totals = new Totals(0, 0, 0, 0, 0, null, null);
+        Totals totals = new Totals(0, 0, 0, 0, 0, null, null, 0, 0);
         try (Connection connection = dataSource.getConnection();
              PreparedStatement query = connection.prepareStatement(sql)) {
             query.setLong(1, size);
@@ -112,7 +114,8 @@ public final class UsageExplorer {
                     Long p50 = nullableLong(rows, 6);
                     Long p95 = nullableLong(rows, 7);
                     if (total) {
-                        totals = new Totals(requests, errors, prompt, completion, requests == 0 ? 0 : (double) errors / requests, p50, p95);
+                        totals = new Totals(requests, errors, prompt, completion, requests == 0 ? 0 : (double) errors / requests, p50, p95,
+                                rows.getLong(8), rows.getLong(9));
                     } else {
                         byBucket.put(index, new Point(index * size, requests, errors, prompt, completion, p50, p95));
                     }
@@ -356,7 +359,7 @@ public final class UsageExplorer {
 
     /** The whole range; {@code errorRate} is errors over requests, 0 without requests. */
     public record Totals(long requests, long errors, long promptTokens, long completionTokens, double errorRate,
-                         @Nullable Long p50LatencyMs, @Nullable Long p95LatencyMs) {
+                         @Nullable Long p50LatencyMs, @Nullable Long p95LatencyMs, long cacheHits, long tokensSaved) {
     }
 
     /** The range actually covered ({@code [from, to)}, whole buckets), the bucket in seconds, the points, the totals. */

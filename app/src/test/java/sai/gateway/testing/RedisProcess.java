@@ -59,6 +59,21 @@ public final class RedisProcess implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
+    /**
+     * One command through {@code redis-cli} (installed with redis-server), as an operator would inspect the data: its
+     * output, one reply per line.
+     */
+    public String cli(String... args) throws IOException, InterruptedException {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(port)));
+        command.addAll(java.util.List.of(args));
+        Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(cli.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!cli.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || cli.exitValue() != 0) {
+            throw new IOException("redis-cli " + String.join(" ", args) + " failed: " + output);
+        }
+        return output;
+    }
+
     /** A loopback URL where nothing listens: Redis "down". */
     public static String unreachableUrl() {
         try {

@@ -107,6 +107,8 @@ class OverviewPageTest extends SaiFakeTest {
         // The timed-out request waited the 4 s timeout: the slowest of the seven, so p95 is at least that.
         assertThat(UiHtml.number(html, "stat-p95")).isGreaterThanOrEqualTo(4_000);
         assertThat(html).doesNotContain("id=\"empty\"");
+        // No answer came from the response cache (it is off here): no cache numbers.
+        assertThat(html).doesNotContain("stat-cache-hits").doesNotContain("stat-tokens-saved");
         assertThat(UiHtml.attribute(html, "range", "data-range")).hasValue("range-custom");
         assertThat(html).contains("<option value=\"24h\" selected=\"selected\">");
     }

@@ -71,8 +71,8 @@ class UsageExplorerTest {
                 row(T0.plusSeconds(40 * 60)).tokens(100, 200).latency(20),
                 row(T0.plusSeconds(3600).minusMillis(1)).tokens(1000, 2000).latency(30),
                 row(T0.plusSeconds(2 * 3600)).status(502).code("upstream_error").tokens(7, 0).latency(60),
-                row(T0.plusSeconds(4 * 3600 + 4 * 60)).tokens(5, 5).latency(50),
-                row(T0.plusSeconds(5 * 3600)).latency(999));                  // the end of the last whole bucket: out
+                row(T0.plusSeconds(4 * 3600 + 4 * 60)).tokens(5, 5).latency(50).cacheHit(33),
+                row(T0.plusSeconds(5 * 3600)).latency(999).cacheHit(1000));   // the end of the last whole bucket: out
 
         Series series = explorer.series(T0.plusSeconds(17 * 60), T0.plusSeconds(4 * 3600 + 5 * 60), Duration.ofHours(1), Filter.NONE);
 
@@ -87,7 +87,7 @@ class UsageExplorerTest {
                 new Point(hour + 3 * 3600, 0, 0, 0, 0, null, null),
                 new Point(hour + 4 * 3600, 1, 0, 5, 5, 50L, 50L));
         // Percentiles over the whole range, not of the buckets': 10 20 30 40 50 60.
-        assertThat(series.totals()).isEqualTo(new Totals(6, 1, 1123, 2227, 1.0 / 6, 30L, 60L));
+        assertThat(series.totals()).isEqualTo(new Totals(6, 1, 1123, 2227, 1.0 / 6, 30L, 60L, 1, 33));
     }
 
     @Test
@@ -112,7 +112,7 @@ class UsageExplorerTest {
         Series series = explorer.series(T0, T0.plusSeconds(3 * 60), Duration.ofMinutes(1), Filter.NONE);
 
         assertThat(series.points()).extracting(Point::requests).containsExactly(0L, 0L, 0L);
-        assertThat(series.totals()).isEqualTo(new Totals(0, 0, 0, 0, 0, null, null));
+        assertThat(series.totals()).isEqualTo(new Totals(0, 0, 0, 0, 0, null, null, 0, 0));
         assertThatThrownBy(() -> explorer.series(T0, T0.plusSeconds(86_400), Duration.ofSeconds(1), Filter.NONE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("5000");
         assertThatThrownBy(() -> explorer.series(T0, T0.plusSeconds(60), Duration.ofMillis(1500), Filter.NONE))
@@ -320,6 +320,8 @@ class UsageExplorerTest {
         private long latency = 1;
         private long sai;
         private String credential = "system key";
+        private boolean cacheHit;
+        private long tokensSaved;
 
         Row(Instant at) {
             this.at = at;
@@ -361,6 +363,12 @@ class UsageExplorerTest {
             return this;
         }
 
+        Row cacheHit(long tokensSaved) {
+            this.cacheHit = true;
+            this.tokensSaved = tokensSaved;
+            return this;
+        }
+
         Row latency(long latency) {
             this.latency = latency;
             return this;
@@ -379,7 +387,7 @@ class UsageExplorerTest {
         UsageRecord record() {
             String id = "explorer-" + IDS.incrementAndGet();
             return new UsageRecord(id, at, "req-" + id, tenant, key, surface, model, false, status, code, prompt, completion,
-                    latency, sai, credential, false, 0);
+                    latency, sai, credential, cacheHit, tokensSaved);
         }
     }
 }
