@@ -248,6 +248,20 @@ class ResponseCacheIT {
     }
 
     @Test
+    void aHitStillCountsAsARequestForRateLimitRpm() throws Exception {
+        stubAnswer("Capital of Ecuador?", "Quito");
+        try (GatewayProcess gateway = GatewayProcess.configured(sai.baseUrl()).env("CACHE_TTL", "10m").env("RATE_LIMIT_RPM", "2")
+                .env("GATEWAY_API_KEYS", ACCESS_KEY).start().awaitHealthy()) {
+            List<HttpResponse<String>> answers = repeatedChats(gateway, 3);
+
+            assertThat(answers.stream().map(HttpResponse::statusCode)).containsExactly(200, 200, 429);
+            assertThat(answers.stream().map(ResponseCacheIT::cacheVerdict)).containsExactly("MISS", "HIT", "MISS");
+            assertThat(Json.parse(answers.get(2).body()).at("/error/type").asText()).isEqualTo("requests");
+            assertThat(saiCalls()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void twoReplicasShareTheirCacheThroughRedisForPlainAndStreamedAnswers() throws Exception {
         Optional<RedisProcess> started = RedisProcess.start();
         Assumptions.assumeTrue(started.isPresent(), RedisProcess.MISSING);
