@@ -37,6 +37,9 @@ class ConfigurationErrorsIT {
             + "redis+ssl://, redis+tls://, redis-socket://, redis+socket://, redis-sentinel://, rediss-sentinel:// (in lower case), "
             + "for example redis://redis:6379";
 
+    private static final String CACHE_TTL_LINE = "Configuration error: CACHE_TTL must be a duration of at most 168h, "
+            + "a whole number followed by ms, s, m or h, for example 10m";
+
     private static final String DATABASE_URL_FORM_LINE = "Configuration error: DATABASE_URL must be "
             + "postgres://user:password@host:5432/database, or a jdbc:postgresql: or jdbc:h2: URL";
 
@@ -128,7 +131,24 @@ class ConfigurationErrorsIT {
                 arguments("UI_SIGN_IN_ATTEMPTS_PER_MINUTE", "0",
                         "Configuration error: UI_SIGN_IN_ATTEMPTS_PER_MINUTE must be a whole number of attempts per minute from 1 to 1000, for example 5 (got \"0\")"),
                 arguments("SAI_MODELS", " , ",
-                        "Configuration error: SAI_MODELS must list at least one model id (comma-separated), for example sai-model,claude-sonnet-4-5-20250929 (got \" , \")"));
+                        "Configuration error: SAI_MODELS must list at least one model id (comma-separated), for example sai-model,claude-sonnet-4-5-20250929 (got \" , \")"),
+                arguments("CACHE_TTL", "abc", CACHE_TTL_LINE + " (got \"abc\")"),
+                arguments("CACHE_TTL", "-1s", CACHE_TTL_LINE + " (got \"-1s\")"),
+                // Micronaut reads a day suffix too: 8d is a duration, but beyond the week.
+                arguments("CACHE_TTL", "8d", CACHE_TTL_LINE + " (got \"8d\")"),
+                arguments("CACHE_TTL", "169h", CACHE_TTL_LINE + " (got \"169h\")"),
+                arguments("CACHE_TTL", "1.5s", CACHE_TTL_LINE + " (got \"1.5s\")"),
+                arguments("CACHE_MAX_ENTRIES", "0",
+                        "Configuration error: CACHE_MAX_ENTRIES must be a whole number of answers from 1 to 100000000, for example 10000 (got \"0\")"),
+                arguments("CACHE_MAX_ENTRIES", "100000001",
+                        "Configuration error: CACHE_MAX_ENTRIES must be a whole number of answers from 1 to 100000000, for example 10000 (got \"100000001\")"),
+                arguments("CACHE_MAX_ENTRIES", "10k",
+                        "Configuration error: CACHE_MAX_ENTRIES must be a whole number of answers from 1 to 100000000, for example 10000 (got \"10k\")"),
+                arguments("CACHE_MAX_BYTES", "65535",
+                        "Configuration error: CACHE_MAX_BYTES must be a whole number of bytes, at least 65536, for example 33554432 (got \"65535\")"),
+                arguments("CACHE_MAX_BYTES", "32MB",
+                        "Configuration error: CACHE_MAX_BYTES must be a whole number of bytes, at least 65536, for example 33554432 (got \"32MB\")"),
+                arguments("CACHE_HITS_COUNT_TOKENS", "yes", "Configuration error: CACHE_HITS_COUNT_TOKENS must be true or false (got \"yes\")"));
     }
 
     @ParameterizedTest(name = "{0}={1}")

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import sai.gateway.testing.GatewayProcess;
 import sai.gateway.testing.Json;
+import sai.gateway.testing.PrometheusScrape;
 import sai.gateway.testing.RawHttp;
 import sai.gateway.testing.RedisProcess;
 import sai.gateway.testing.SaiFakeTest;
@@ -82,6 +83,41 @@ class OperatorSwitchesIT {
                     .doesNotContain(SaiFakeTest.SYSTEM_KEY)
                     .doesNotContain(USER_KEY);
         }
+    }
+
+    @Test
+    void metricsOnCountTheResponseCachesHitsAndMissesAndTheTokensItSaved() throws Exception {
+        try (GatewayProcess gateway = GatewayProcess.configured(sai.baseUrl()).env("METRICS_ENABLED", "true").env("CACHE_TTL", "10m")
+                .start().awaitHealthy()) {
+            assertThat(chat(gateway, "user_api_key", USER_KEY).headers().firstValue("x-cache")).contains("MISS");
+            assertThat(chat(gateway, "user_api_key", USER_KEY).headers().firstValue("x-cache")).contains("HIT");
+            assertThat(chat(gateway, "user_api_key", USER_KEY, "Cache-Control", "no-cache").headers().firstValue("x-cache")).contains("MISS");
+            HttpResponse<String> scrape = get(gateway, "/prometheus");
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            PrometheusScrape metrics = PrometheusScrape.parse(scrape.body());
+            assertThat(metrics.sum("sai_gateway_cache_hits_total")).isEqualTo(1);
+            assertThat(metrics.sum("sai_gateway_cache_misses_total")).isEqualTo(2);
+            // The hit's 7 + 2 tokens, which SAI did not have to produce again.
+            assertThat(metrics.sum("sai_gateway_cache_tokens_saved_total")).isEqualTo(9);
+            assertThat(metrics.find("sai_gateway_cache_evictions_total")).isNotEmpty();
+            assertThat(metrics.sum("sai_gateway_cache_evictions_total")).isZero();
+            assertThat(scrape.body()).doesNotContain(SaiFakeTest.SYSTEM_KEY).doesNotContain(USER_KEY);
+            assertThat(sai.findAll(postRequestedFor(urlPathEqualTo(SaiFakeTest.EXECUTE_PATH)))).hasSize(2);
+        }
+    }
+
+    @Test
+    void theResponseCacheIsOffByDefaultAndWithAnEmptyTtl() throws Exception {
+        // Unset, what an .env with "CACHE_TTL=" gives, and a zero duration.
+        for (Optional<String> ttl : List.of(Optional.<String>empty(), Optional.of(""), Optional.of("0s"))) {
+            assertCacheOff(ttl);
+        }
+    }
+
+    @Test
+    void aCacheTtlOfZeroTurnsTheCacheOff() throws Exception {
+        // Setting.CACHE_TTL: "Empty or 0: no cache", what operators write to switch it off.
+        assertCacheOff(Optional.of("0"));
     }
 
     @Test
@@ -276,6 +312,22 @@ class OperatorSwitchesIT {
             assertThat(gateway.output()).contains("SIMULATOR");
             // The line operators' scripts and .ci/run's smoke test wait for, in Micronaut's wording.
             gateway.awaitStdout(line -> line.contains("Server Running: http://localhost:" + gateway.port()), Duration.ofSeconds(5));
+        }
+    }
+
+    /** Two identical requests both reach SAI and neither answer says x-cache. */
+    private void assertCacheOff(Optional<String> ttl) throws Exception {
+        sai.resetRequests();
+        GatewayProcess.Builder builder = GatewayProcess.configured(sai.baseUrl());
+        ttl.ifPresent(value -> builder.env("CACHE_TTL", value));
+        try (GatewayProcess gateway = builder.start().awaitHealthy()) {
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<String> answer = chat(gateway);
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+                assertThat(answer.headers().firstValue("x-cache")).as("CACHE_TTL=" + ttl).isEmpty();
+            }
+            assertThat(sai.findAll(postRequestedFor(urlPathEqualTo(SaiFakeTest.EXECUTE_PATH)))).as("CACHE_TTL=" + ttl).hasSize(2);
+            assertThat(gateway.output()).doesNotContain("[CACHE]").doesNotContain("answered from the cache");
         }
     }
 
