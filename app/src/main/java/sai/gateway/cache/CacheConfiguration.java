@@ -2,6 +2,7 @@ package sai.gateway.cache;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.convert.ConversionService;
 import sai.gateway.config.Setting;
 
 import java.time.Duration;
@@ -13,18 +14,24 @@ import java.time.Duration;
  * the cache spends token budgets as if SAI had answered.
  */
 @ConfigurationProperties(CacheConfiguration.PREFIX)
-public record CacheConfiguration(@Nullable Duration ttl, long maxEntries, long maxBytes, boolean hitsCountTokens) {
+public record CacheConfiguration(@Nullable String ttl, long maxEntries, long maxBytes, boolean hitsCountTokens) {
 
     public static final String PREFIX = "cache";
 
     public CacheConfiguration {
-        Setting.CACHE_TTL.require(ttl == null ? null : ttl.toMillis() + "ms");
+        // Bound as text: "0" without a unit means off, and Micronaut's duration conversion does not read it.
+        ttl = ttl == null ? "" : ttl.strip();
+        Setting.CACHE_TTL.require(ttl);
         Setting.CACHE_MAX_ENTRIES.require(maxEntries);
         Setting.CACHE_MAX_BYTES.require(maxBytes);
-        ttl = ttl == null ? Duration.ZERO : ttl;
+    }
+
+    /** How long an answer is kept; zero with the cache off. */
+    public Duration timeToLive() {
+        return ttl.isEmpty() || ttl.equals("0") ? Duration.ZERO : ConversionService.SHARED.convertRequired(ttl, Duration.class);
     }
 
     public boolean enabled() {
-        return !ttl.isZero();
+        return !timeToLive().isZero();
     }
 }

@@ -22,7 +22,7 @@ final class LocalAnswerStore implements AnswerStore {
     LocalAnswerStore(CacheConfiguration config, Runnable evicted) {
         long slot = Math.max(1, config.maxBytes() / config.maxEntries());
         this.answers = Caffeine.newBuilder()
-                .expireAfterWrite(config.ttl())
+                .expireAfterWrite(config.timeToLive())
                 .maximumWeight(config.maxBytes())
                 .weigher((String key, SaiAnswer answer) -> (int) Math.min(Integer.MAX_VALUE, Math.max(slot, bytes(answer))))
                 .evictionListener((key, answer, cause) -> evicted.run())

@@ -47,11 +47,11 @@ public class ResponseCache {
         if (!config.enabled()) {
             this.store = null;
         } else if (redis.configured()) {
-            this.store = new RedisAnswerStore(redis, config.ttl());
-            LOG.info("[CACHE] response cache on: TTL {}, in Redis (REDIS_URL), shared by every replica", config.ttl());
+            this.store = new RedisAnswerStore(redis, config.timeToLive());
+            LOG.info("[CACHE] response cache on: TTL {}, in Redis (REDIS_URL), shared by every replica", config.timeToLive());
         } else {
             this.store = new LocalAnswerStore(config, metrics::cacheEviction);
-            LOG.info("[CACHE] response cache on: TTL {}, in memory, at most {} answers and {} bytes", config.ttl(), config.maxEntries(),
+            LOG.info("[CACHE] response cache on: TTL {}, in memory, at most {} answers and {} bytes", config.timeToLive(), config.maxEntries(),
                     config.maxBytes());
         }
     }

@@ -52,8 +52,8 @@ public enum Setting {
     // A Redis URL may carry a password: never repeated in the message.
     REDIS_URL("limits.redis-url", false, optional(uriWithScheme("redis://redis:6379", Accepted.REDIS_SCHEMES))),
     RATE_LIMIT_FAIL_OPEN("limits.fail-open", true, bool()),
-    // Empty or 0: no cache. At most a week: an answer older than that is better asked again.
-    CACHE_TTL("cache.ttl", true, optional(duration(Duration.ofDays(7), "10m"))),
+    // Empty or 0 (with or without a unit): no cache. At most a week: an answer older than that is better asked again.
+    CACHE_TTL("cache.ttl", true, optional(value -> value.strip().equals("0") ? null : duration(Duration.ofDays(7), "10m").problem(value))),
     CACHE_MAX_ENTRIES("cache.max-entries", true, wholeNumber(1, 100_000_000, "answers", "10000")),
     CACHE_MAX_BYTES("cache.max-bytes", true, wholeNumber(65_536, Long.MAX_VALUE, "bytes", "33554432")),
     CACHE_HITS_COUNT_TOKENS("cache.hits-count-tokens", true, bool()),
