@@ -58,9 +58,25 @@ class CacheInFlightTest extends SaiFakeTest {
         assertThat(Json.parse(joined.body()).at("/choices/0/message/content").asText()).isEqualTo("worth the wait");
         HttpResponse<String> joinedStream = streamed.get(30, TimeUnit.SECONDS);
         assertThat(cache(joinedStream)).isEqualTo("HIT");
-        SseEvents events = SseEvents.parse(joinedStream.body());
-        assertThat(SseEvents.content(events.chunks())).isEqualTo("worth the wait");
-        assertThat(events.comments()).as("the joined stream waits for SAI like any other").isNotEmpty();
+        assertThat(SseEvents.content(SseEvents.parse(joinedStream.body()).chunks())).isEqualTo("worth the wait");
+        assertThat(saiRequests()).hasSize(1);
+    }
+
+    @Test
+    void aJoinedStreamGetsHeartbeatsWhileItWaits() throws Exception {
+        slowAnswer("streamed after a wait");
+        String body = chat("a stream joins a plain request");
+
+        CompletableFuture<HttpResponse<String>> first = async(body, Duration.ofSeconds(30));
+        awaitSaiCalls(1);
+        HttpResponse<String> joined = async(body.replace("{\"model\"", "{\"stream\":true,\"model\""), Duration.ofSeconds(30))
+                .get(30, TimeUnit.SECONDS);
+
+        assertThat(cache(first.get(30, TimeUnit.SECONDS))).isEqualTo("MISS");
+        assertThat(cache(joined)).isEqualTo("HIT");
+        SseEvents events = SseEvents.parse(joined.body());
+        assertThat(events.comments()).as("keep-alive comments while SAI works for the request it joined").isNotEmpty();
+        assertThat(SseEvents.content(events.chunks())).isEqualTo("streamed after a wait");
         assertThat(saiRequests()).hasSize(1);
     }
 
