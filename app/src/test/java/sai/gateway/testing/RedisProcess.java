@@ -81,7 +81,6 @@ public final class RedisProcess implements AutoCloseable {
     public static String unreachableUrl() {
         return "redis://127.0.0.1:1";
     }
-    }
 
     private boolean accepts() {
         try (Socket socket = new Socket()) {
