@@ -158,7 +158,9 @@ public final class AdminWire {
         static final Map<String, String> GROUP_COLUMNS = Map.of("day", "day", "tenant", "tenant_id", "key", "key_id",
                 "model", "model");
         static final List<String> NUMBER_COLUMNS = List.of("requests", "errors", "prompt_tokens", "completion_tokens", "total_tokens",
-                "cache_hits", "tokens_saved", "avg_latency_ms");
+                "cache_hits", "avg_latency_ms",
+                // Last: added after the others, so scripts that read the file by position still find theirs.
+                "tokens_saved");
 
         static UsageRow of(UsageGroup group) {
             long average = group.requests() == 0 ? 0 : Math.round((double) group.latencyMs() / group.requests());
@@ -180,7 +182,7 @@ public final class AdminWire {
         }
 
         long[] numbers() {
-            return new long[]{requests, errors, promptTokens, completionTokens, totalTokens, cacheHits, tokensSaved, avgLatencyMs};
+            return new long[]{requests, errors, promptTokens, completionTokens, totalTokens, cacheHits, avgLatencyMs, tokensSaved};
         }
     }
 

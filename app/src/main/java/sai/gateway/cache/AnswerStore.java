@@ -11,6 +11,6 @@ interface AnswerStore {
     /** The entry, or empty when there is none, it expired, or the store cannot be reached. */
     CompletableFuture<Optional<SaiAnswer>> find(String key);
 
-    /** Keeps the answer for the TTL; a failure is the store's to log, never the request's. */
-    void keep(String key, SaiAnswer answer);
+    /** Keeps the answer for the TTL; completes when it is kept or failed to be (a failure is the store's to log, never the request's). */
+    CompletableFuture<Void> keep(String key, SaiAnswer answer);
 }

@@ -11,10 +11,11 @@ import java.time.Duration;
  * The response cache: off unless {@code CACHE_TTL} is a duration above zero. In memory it keeps at most
  * {@code CACHE_MAX_ENTRIES} answers and {@code CACHE_MAX_BYTES} of them; in Redis ({@code REDIS_URL}) the TTL is Redis's
  * expiry and Redis's own memory policy bounds the rest. {@code CACHE_HITS_COUNT_TOKENS}: whether an answer served from
- * the cache spends token budgets as if SAI had answered.
+ * the cache spends token budgets as if SAI had answered. {@code awaitWrites} (not an operator's setting: true on Lambda) holds
+ * the answer until Redis confirmed keeping it, since a Lambda's environment may freeze as soon as the answer is out.
  */
 @ConfigurationProperties(CacheConfiguration.PREFIX)
-public record CacheConfiguration(@Nullable String ttl, long maxEntries, long maxBytes, boolean hitsCountTokens) {
+public record CacheConfiguration(@Nullable String ttl, long maxEntries, long maxBytes, boolean hitsCountTokens, boolean awaitWrites) {
 
     public static final String PREFIX = "cache";
 

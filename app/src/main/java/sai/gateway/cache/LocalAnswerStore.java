@@ -42,8 +42,9 @@ final class LocalAnswerStore implements AnswerStore {
     }
 
     @Override
-    public void keep(String key, SaiAnswer answer) {
+    public CompletableFuture<Void> keep(String key, SaiAnswer answer) {
         answers.put(key, answer);
+        return CompletableFuture.completedFuture(null);
     }
 
     /** For tests: the entries kept now, after Caffeine's pending evictions. */

@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import sai.gateway.auth.CredentialPlan;
 import sai.gateway.config.SaiConfiguration;
 import sai.gateway.observe.GatewayMetrics;
@@ -17,6 +18,7 @@ import sai.gateway.tenancy.KeyGrant;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -82,47 +84,59 @@ public class ResponseCache {
         if (store == null || !ticket.read()) {
             return Mono.just(Optional.empty());
         }
-        return Mono.fromFuture(store.find(ticket.key()));
+        Mono<Optional<SaiAnswer>> found = Mono.fromFuture(store.find(ticket.key()));
+        // Redis answers on Lettuce's one I/O thread, which every Redis reply of the process waits for: the hit is shaped elsewhere.
+        return store instanceof RedisAnswerStore ? found.publishOn(Schedulers.parallel()) : found;
+    }
+
+    /** The call of an identical request already waiting for SAI on this replica, if the ticket may read. */
+    public Optional<Mono<SaiAnswer>> join(CacheTicket ticket) {
+        return ticket.read() ? Optional.ofNullable(inFlight.get(ticket.key())) : Optional.empty();
     }
 
     /**
-     * SAI's answer for a request the cache could not answer from what it keeps: the answer of an identical request
-     * already waiting for SAI on this replica, if the ticket may read ({@link Flight#joined}), else {@code call}'s. A call
-     * whose answer may be kept is shared: it is kept when SAI answers, identical requests join it meanwhile, and it runs
-     * to its end (within {@code REQUEST_TIMEOUT}) even if its client leaves, so that the client's retry finds its answer
-     * instead of asking SAI again. With {@code no-store} the call is the request's alone, as without the cache.
+     * Starts the request's SAI call. A call whose answer may be kept is shared: it starts at once and runs to its end
+     * (within {@code REQUEST_TIMEOUT}) whoever listens, so a client that gives up leaves the answer for its retry;
+     * identical requests join it meanwhile, and it is kept when SAI answers unless a newer call ({@code no-cache}) took
+     * its place. When an identical request registered its call first, this one joins that call instead
+     * ({@link Flight#joined}) and makes none. With {@code no-store} the call is the request's alone, as without the cache.
      */
-    public Flight flight(CacheTicket ticket, Supplier<Mono<SaiAnswer>> call) {
-        if (ticket.read()) {
-            Mono<SaiAnswer> running = inFlight.get(ticket.key());
-            if (running != null) {
-                return new Flight(running, true);
-            }
-        }
+    public Flight start(CacheTicket ticket, Supplier<Mono<SaiAnswer>> call) {
         if (!ticket.write()) {
             return new Flight(call.get(), false);
         }
+        String key = ticket.key();
         AtomicReference<Mono<SaiAnswer>> self = new AtomicReference<>();
-        Mono<SaiAnswer> shared = call.get()
-                .doOnNext(answer -> keep(ticket, answer))
-                .doFinally(signal -> inFlight.remove(ticket.key(), self.get()))
+        Mono<SaiAnswer> shared = Mono.defer(call)
+                .flatMap(answer -> {
+                    // A no-cache request's newer call replaced this one: the fresher answer is the one to keep.
+                    if (inFlight.get(key) != self.get()) {
+                        return Mono.just(answer);
+                    }
+                    CompletableFuture<Void> kept = keep(ticket, answer);
+                    return config.awaitWrites() ? Mono.fromFuture(kept).thenReturn(answer) : Mono.just(answer);
+                })
+                .doFinally(signal -> inFlight.remove(key, self.get()))
                 // One subscription to SAI for every joiner, and not cancelled when they leave.
                 .cache();
         self.set(shared);
-        if (!ticket.read()) {
+        if (ticket.read()) {
+            Mono<SaiAnswer> raced = inFlight.putIfAbsent(key, shared);
+            if (raced != null) {
+                return new Flight(raced, true);
+            }
+        } else {
             // no-cache: a fresh answer; identical requests arriving now join this one rather than an older call.
-            inFlight.put(ticket.key(), shared);
-            return new Flight(shared, false);
+            inFlight.put(key, shared);
         }
-        Mono<SaiAnswer> raced = inFlight.putIfAbsent(ticket.key(), shared);
-        return raced == null ? new Flight(shared, false) : new Flight(raced, true);
+        // Started here, not by the first listener: a call nobody ends up listening to still ends, and leaves the map.
+        shared.subscribe(answer -> { }, failure -> { });
+        return new Flight(shared, false);
     }
 
-    /** Keeps an answer SAI gave in full, if the ticket may write; never delays the response. */
-    public void keep(CacheTicket ticket, SaiAnswer answer) {
-        if (store != null && ticket.write()) {
-            store.keep(ticket.key(), answer);
-        }
+    /** Keeps an answer SAI gave in full, if the ticket may write; the future never fails. */
+    CompletableFuture<Void> keep(CacheTicket ticket, SaiAnswer answer) {
+        return store != null && ticket.write() ? store.keep(ticket.key(), answer) : CompletableFuture.completedFuture(null);
     }
 
     /** A request answered without its own SAI call: from what was kept, or by joining an identical one. */

@@ -25,6 +25,7 @@ import sai.gateway.tools.ToolReplyReader;
 import sai.gateway.translate.ContextBudget;
 
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The one path every API surface's request takes: read (the surface) -> resolve the model, plan the credentials,
@@ -106,24 +107,29 @@ public class ExchangePipeline {
     private <R> Mono<HttpResponse<?>> respond(Surface<R> surface, Exchange exchange, R request) {
         CacheTicket ticket = exchange.cache();
         if (ticket == null) {
-            return fromSai(surface, exchange, request, sai.answer(exchange));
+            return fromSai(surface, exchange, request, () -> sai.answer(exchange));
         }
         return cache.find(ticket).flatMap(kept -> {
             if (kept.isPresent()) {
                 return fromCache(surface, exchange, request, Mono.just(kept.get()), false);
             }
-            ResponseCache.Flight flight = cache.flight(ticket, () -> sai.answer(exchange));
-            if (flight.joined()) {
-                return fromCache(surface, exchange, request, flight.answer(), true);
+            Optional<Mono<SaiAnswer>> running = cache.join(ticket);
+            if (running.isPresent()) {
+                return fromCache(surface, exchange, request, running.get(), true);
             }
             cache.miss();
-            return fromSai(surface, exchange, request, flight.answer());
+            return fromSai(surface, exchange, request, () -> {
+                ResponseCache.Flight flight = cache.start(ticket, () -> sai.answer(exchange));
+                // Joined only when an identical request registered its call in the meantime: its answer, as for a miss.
+                return flight.answer();
+            });
         });
     }
 
-    private <R> Mono<HttpResponse<?>> fromSai(Surface<R> surface, Exchange exchange, R request, Mono<SaiAnswer> answered) {
+    /** {@code call} is made only once nothing refuses the request: a stream refused by SAI's open circuit makes none. */
+    private <R> Mono<HttpResponse<?>> fromSai(Surface<R> surface, Exchange exchange, R request, Supplier<Mono<SaiAnswer>> call) {
         if (!exchange.request().stream()) {
-            return answered
+            return call.get()
                     .<HttpResponse<?>>map(answer -> SaiModelHeader.add(surface.answer(exchange, request, reply(exchange, answer), answer), answer))
                     .onErrorResume(GatewayException.class::isInstance, e -> answeredOrFailed(surface, exchange, request, (GatewayException) e));
         }
@@ -131,7 +137,7 @@ public class ExchangePipeline {
         if (refused.isPresent()) {
             return answeredOrFailed(surface, exchange, request, refused.get());
         }
-        return Mono.just(stream(surface, exchange, request, answered));
+        return Mono.just(stream(surface, exchange, request, call.get()));
     }
 
     /**
@@ -147,7 +153,12 @@ public class ExchangePipeline {
             // A stream's headers leave before the answer: they say what it will be.
             exchange.stats().cache(ExchangeStats.CACHE_HIT);
         }
+        long waitFrom = System.nanoTime();
         Mono<SaiAnswer> answered = pending.flatMap(answer -> {
+            if (joined) {
+                // The wait for the other request's SAI call is SAI's time, not the gateway's (x-gateway-overhead-ms).
+                exchange.stats().addSaiNanos(System.nanoTime() - waitFrom);
+            }
             exchange.stats().cacheHit(answer.totalTokens());
             cache.hit(answer.totalTokens());
             if (charged) {

@@ -553,7 +553,7 @@ abstract class AdminApiContract extends SaiFakeTest {
         assertThat(csv.body()).endsWith("\r\n").doesNotContain("\n\n");
         List<List<String>> read = Rfc4180.parse(csv.body());
         List<String> header = List.of("day", "tenant_id", "key_id", "model", "requests", "errors", "prompt_tokens", "completion_tokens",
-                "total_tokens", "cache_hits", "tokens_saved", "avg_latency_ms");
+                "total_tokens", "cache_hits", "avg_latency_ms", "tokens_saved");
         assertThat(read.get(0)).containsExactlyElementsOf(header);
         assertThat(read).hasSize(1 + json.path("data").size()).hasSize(2);
         for (int i = 1; i < read.size(); i++) {
@@ -607,7 +607,7 @@ abstract class AdminApiContract extends SaiFakeTest {
         assertThat(to).isBetween(now, now + 86_400);
         assertThat(from).isBetween(now - 31 * 86_400L, now - 30 * 86_400L);
         HttpResponse<String> csv = admin("GET", "/admin/usage.csv?tenant_id=ten_none", null);
-        assertThat(csv.body()).isEqualTo("day,requests,errors,prompt_tokens,completion_tokens,total_tokens,cache_hits,tokens_saved,avg_latency_ms\r\n");
+        assertThat(csv.body()).isEqualTo("day,requests,errors,prompt_tokens,completion_tokens,total_tokens,cache_hits,avg_latency_ms,tokens_saved\r\n");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -57,9 +57,9 @@ class UsageCsvTest {
         List<List<String>> read = Rfc4180.parse(UsageController.csv(query, List.of(row)));
 
         assertThat(read).containsExactly(
-                List.of("key_id", "model", "requests", "errors", "prompt_tokens", "completion_tokens", "total_tokens", "cache_hits", "tokens_saved",
-                        "avg_latency_ms"),
-                List.of("key_1", "'=cmd()", "3", "1", "10", "20", "30", "2", "41", "250"));
+                List.of("key_id", "model", "requests", "errors", "prompt_tokens", "completion_tokens", "total_tokens", "cache_hits", "avg_latency_ms",
+                        "tokens_saved"),
+                List.of("key_1", "'=cmd()", "3", "1", "10", "20", "30", "2", "250", "41"));
     }
 
     @Test
@@ -67,6 +67,6 @@ class UsageCsvTest {
         UsageQuery query = UsageQuery.of(null, null, null, null, null, null, Instant.now());
 
         assertThat(UsageController.csv(query, List.of()))
-                .isEqualTo("day,requests,errors,prompt_tokens,completion_tokens,total_tokens,cache_hits,tokens_saved,avg_latency_ms\r\n");
+                .isEqualTo("day,requests,errors,prompt_tokens,completion_tokens,total_tokens,cache_hits,avg_latency_ms,tokens_saved\r\n");
     }
 }

@@ -17,7 +17,7 @@ class CacheConfigurationTest {
     @CsvSource(nullValues = "null", value = {"null, 0", "'', 0", "'  ', 0", "0, 0", "0s, 0", "0ms, 0", "10m, 600000", "500ms, 500",
             "' 2h ', 7200000", "168h, 604800000"})
     void emptyOrZeroIsOffAndADurationIsOn(String ttl, long millis) {
-        CacheConfiguration config = new CacheConfiguration(ttl, 10, 1 << 20, false);
+        CacheConfiguration config = new CacheConfiguration(ttl, 10, 1 << 20, false, false);
 
         assertThat(config.timeToLive()).isEqualTo(Duration.ofMillis(millis));
         assertThat(config.enabled()).isEqualTo(millis > 0);
@@ -26,7 +26,7 @@ class CacheConfigurationTest {
     @ParameterizedTest
     @ValueSource(strings = {"abc", "-1s", "169h", "1.5s", "10"})
     void anythingElseIsRefusedNamingTheVariable(String ttl) {
-        assertThatThrownBy(() -> new CacheConfiguration(ttl, 10, 1 << 20, false))
+        assertThatThrownBy(() -> new CacheConfiguration(ttl, 10, 1 << 20, false, false))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith("Configuration error: CACHE_TTL must be a duration");
     }

@@ -56,6 +56,8 @@ class CacheInFlightTest extends SaiFakeTest {
         HttpResponse<String> joined = second.get(30, TimeUnit.SECONDS);
         assertThat(cache(joined)).isEqualTo("HIT");
         assertThat(Json.parse(joined.body()).at("/choices/0/message/content").asText()).isEqualTo("worth the wait");
+        // Its wait was for SAI (the call it joined), not the gateway's own time.
+        assertThat(Double.parseDouble(joined.headers().firstValue(ExchangeFilter.OVERHEAD_HEADER).orElseThrow())).isBetween(0.0, 500.0);
         HttpResponse<String> joinedStream = streamed.get(30, TimeUnit.SECONDS);
         assertThat(cache(joinedStream)).isEqualTo("HIT");
         assertThat(SseEvents.content(SseEvents.parse(joinedStream.body()).chunks())).isEqualTo("worth the wait");
@@ -112,6 +114,27 @@ class CacheInFlightTest extends SaiFakeTest {
         assertThat(cache(retry)).isEqualTo("HIT");
         assertThat(retry.body()).contains("kept after the client left");
         assertThat(saiRequests()).hasSize(1);
+    }
+
+    @Test
+    void aNoCacheRefreshIsNotOverwrittenByTheOlderCallItOvertook() throws Exception {
+        String body = chat("which answer stays?");
+        // The first call to SAI is slow and old, the second quick and new.
+        sai.stubFor(executeStub().inScenario("refresh").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(aResponse().withStatus(200).withFixedDelay(SAI_DELAY_MS).withBody("old answer")).willSetStateTo("second"));
+        sai.stubFor(executeStub().inScenario("refresh").whenScenarioStateIs("second")
+                .willReturn(aResponse().withStatus(200).withBody("new answer")));
+
+        CompletableFuture<HttpResponse<String>> older = async(body, Duration.ofSeconds(30));
+        awaitSaiCalls(1);
+        HttpResponse<String> refreshed = async(body, Duration.ofSeconds(30), "Cache-Control", "no-cache").get(30, TimeUnit.SECONDS);
+        assertThat(older.get(30, TimeUnit.SECONDS).body()).contains("old answer");
+        HttpResponse<String> after = async(body, Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS);
+
+        assertThat(refreshed.body()).contains("new answer");
+        assertThat(cache(after)).isEqualTo("HIT");
+        assertThat(Json.parse(after.body()).at("/choices/0/message/content").asText()).isEqualTo("new answer");
+        assertThat(saiRequests()).hasSize(2);
     }
 
     @Test

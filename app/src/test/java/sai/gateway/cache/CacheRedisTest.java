@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * With {@code REDIS_URL} the cache is Redis's, so two replicas (two application contexts on one real
  * {@code redis-server}) share their entries: an answer one replica got from SAI is a hit on the other, kept compressed and
- * with the TTL as Redis's own expiry.
+ * with the TTL as Redis's own expiry. The first replica waits for Redis to confirm its writes (as on Lambda), so what it
+ * answered is in Redis when the answer arrives; the second does not wait (the container's default).
  */
 @MicronautTest
 class CacheRedisTest extends SaiFakeTest {
@@ -36,7 +37,9 @@ class CacheRedisTest extends SaiFakeTest {
     @Override
     protected Map<String, String> extraProperties() {
         redis = RedisProcess.start();
-        return Map.of("cache.ttl", "10m", "limits.redis-url", redis.map(RedisProcess::url).orElseGet(RedisProcess::unreachableUrl));
+        // This replica waits for Redis to confirm each write, as the Lambda does: an entry is in Redis once its answer is out.
+        return Map.of("cache.ttl", "10m", "cache.await-writes", "true",
+                "limits.redis-url", redis.map(RedisProcess::url).orElseGet(RedisProcess::unreachableUrl));
     }
 
     @BeforeEach

@@ -14,7 +14,7 @@ class LocalAnswerStoreTest {
     private final AtomicInteger evicted = new AtomicInteger();
 
     private LocalAnswerStore store(Duration ttl, long maxEntries, long maxBytes) {
-        return new LocalAnswerStore(new CacheConfiguration(ttl.toMillis() + "ms", maxEntries, maxBytes, false), evicted::incrementAndGet);
+        return new LocalAnswerStore(new CacheConfiguration(ttl.toMillis() + "ms", maxEntries, maxBytes, false, false), evicted::incrementAndGet);
     }
 
     @Test

@@ -26,14 +26,21 @@ public final class RedisProcess implements AutoCloseable {
     }
 
     public static Optional<RedisProcess> start() {
+        return start(new String[0]);
+    }
+
+    /** With more of redis-server's own options, e.g. {@code --maxmemory 1 --maxmemory-policy noeviction}. */
+    public static Optional<RedisProcess> start(String... options) {
         Optional<String> executable = executable();
         if (executable.isEmpty()) {
             return Optional.empty();
         }
         try {
             int port = freePort();
-            Process process = new ProcessBuilder(executable.get(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no")
+            java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(executable.get(), "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
+            command.addAll(java.util.List.of(options));
+            Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             RedisProcess redis = new RedisProcess(process, port);
             for (int i = 0; i < 100; i++) {
