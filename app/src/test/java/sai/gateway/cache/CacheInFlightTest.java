@@ -31,6 +31,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CacheInFlightTest extends SaiFakeTest {
 
     private static final int SAI_DELAY_MS = 1_500;
+    /** A client that gives up while SAI works: long enough for its request to reach SAI on a busy machine, well before SAI answers. */
+    private static final int IMPATIENT_MS = 800;
 
     @Override
     protected Map<String, String> extraProperties() {
@@ -87,7 +89,7 @@ class CacheInFlightTest extends SaiFakeTest {
         slowAnswer("kept for the retry");
         String body = chat("my client times out");
 
-        CompletableFuture<HttpResponse<String>> impatient = async(body, Duration.ofMillis(300));
+        CompletableFuture<HttpResponse<String>> impatient = async(body, Duration.ofMillis(IMPATIENT_MS));
         assertThatThrownBy(() -> impatient.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(HttpTimeoutException.class);
         // The retry arrives while SAI still works: it joins the call the first client left.
@@ -106,7 +108,7 @@ class CacheInFlightTest extends SaiFakeTest {
         slowAnswer("kept after the client left");
         String body = chat("nobody waits for me");
 
-        CompletableFuture<HttpResponse<String>> impatient = async(body, Duration.ofMillis(300));
+        CompletableFuture<HttpResponse<String>> impatient = async(body, Duration.ofMillis(IMPATIENT_MS));
         assertThatThrownBy(() -> impatient.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(HttpTimeoutException.class);
         Thread.sleep(SAI_DELAY_MS + 500);
         HttpResponse<String> retry = async(body, Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS);
@@ -188,7 +190,7 @@ class CacheInFlightTest extends SaiFakeTest {
     }
 
     private void awaitSaiCalls(int calls) throws InterruptedException {
-        for (int i = 0; i < 200 && saiRequests().size() < calls; i++) {
+        for (int i = 0; i < 1_000 && saiRequests().size() < calls; i++) {
             Thread.sleep(10);
         }
         assertThat(saiRequests()).hasSize(calls);
