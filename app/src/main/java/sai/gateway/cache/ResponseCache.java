@@ -98,12 +98,12 @@ public class ResponseCache {
      * Starts the request's SAI call. A call whose answer may be kept is shared: it starts at once and runs to its end
      * (within {@code REQUEST_TIMEOUT}) whoever listens, so a client that gives up leaves the answer for its retry;
      * identical requests join it meanwhile, and it is kept when SAI answers unless a newer call ({@code no-cache}) took
-     * its place. When an identical request registered its call first, this one joins that call instead
-     * ({@link Flight#joined}) and makes none. With {@code no-store} the call is the request's alone, as without the cache.
+     * its place. When an identical request registered its call first (a race with this one's miss), this one gets that
+     * call's answer and makes none. With {@code no-store} the call is the request's alone, as without the cache.
      */
-    public Flight start(CacheTicket ticket, Supplier<Mono<SaiAnswer>> call) {
+    public Mono<SaiAnswer> start(CacheTicket ticket, Supplier<Mono<SaiAnswer>> call) {
         if (!ticket.write()) {
-            return new Flight(call.get(), false);
+            return call.get();
         }
         String key = ticket.key();
         AtomicReference<Mono<SaiAnswer>> self = new AtomicReference<>();
@@ -113,7 +113,7 @@ public class ResponseCache {
                     if (inFlight.get(key) != self.get()) {
                         return Mono.just(answer);
                     }
-                    CompletableFuture<Void> kept = keep(ticket, answer);
+                    CompletableFuture<Void> kept = store.keep(key, answer);
                     return config.awaitWrites() ? Mono.fromFuture(kept).thenReturn(answer) : Mono.just(answer);
                 })
                 .doFinally(signal -> inFlight.remove(key, self.get()))
@@ -123,7 +123,7 @@ public class ResponseCache {
         if (ticket.read()) {
             Mono<SaiAnswer> raced = inFlight.putIfAbsent(key, shared);
             if (raced != null) {
-                return new Flight(raced, true);
+                return raced;
             }
         } else {
             // no-cache: a fresh answer; identical requests arriving now join this one rather than an older call.
@@ -131,12 +131,7 @@ public class ResponseCache {
         }
         // Started here, not by the first listener: a call nobody ends up listening to still ends, and leaves the map.
         shared.subscribe(answer -> { }, failure -> { });
-        return new Flight(shared, false);
-    }
-
-    /** Keeps an answer SAI gave in full, if the ticket may write; the future never fails. */
-    CompletableFuture<Void> keep(CacheTicket ticket, SaiAnswer answer) {
-        return store != null && ticket.write() ? store.keep(ticket.key(), answer) : CompletableFuture.completedFuture(null);
+        return shared;
     }
 
     /** A request answered without its own SAI call: from what was kept, or by joining an identical one. */
@@ -147,9 +142,5 @@ public class ResponseCache {
     /** A request that had to ask SAI (no entry, no-cache or no-store, Redis down, or the call it joined failed). */
     public void miss() {
         metrics.cacheMiss();
-    }
-
-    /** SAI's answer to come; {@code joined}: another request's call, which this request did not make. */
-    public record Flight(Mono<SaiAnswer> answer, boolean joined) {
     }
 }

@@ -118,20 +118,14 @@ public class ExchangePipeline {
                 return fromCache(surface, exchange, request, running.get(), true);
             }
             cache.miss();
-            return fromSai(surface, exchange, request, () -> {
-                ResponseCache.Flight flight = cache.start(ticket, () -> sai.answer(exchange));
-                // Joined only when an identical request registered its call in the meantime: its answer, as for a miss.
-                return flight.answer();
-            });
+            return fromSai(surface, exchange, request, () -> cache.start(ticket, () -> sai.answer(exchange)));
         });
     }
 
     /** {@code call} is made only once nothing refuses the request: a stream refused by SAI's open circuit makes none. */
     private <R> Mono<HttpResponse<?>> fromSai(Surface<R> surface, Exchange exchange, R request, Supplier<Mono<SaiAnswer>> call) {
         if (!exchange.request().stream()) {
-            return call.get()
-                    .<HttpResponse<?>>map(answer -> SaiModelHeader.add(surface.answer(exchange, request, reply(exchange, answer), answer), answer))
-                    .onErrorResume(GatewayException.class::isInstance, e -> answeredOrFailed(surface, exchange, request, (GatewayException) e));
+            return plain(surface, exchange, request, call.get());
         }
         Optional<UpstreamException> refused = sai.refusalBeforeStream(exchange);
         if (refused.isPresent()) {
@@ -172,11 +166,13 @@ public class ExchangePipeline {
             exchange.stats().cache(ExchangeStats.CACHE_MISS);
             cache.miss();
         });
-        if (!exchange.request().stream()) {
-            return answered.<HttpResponse<?>>map(a -> SaiModelHeader.add(surface.answer(exchange, request, reply(exchange, a), a), a))
-                    .onErrorResume(GatewayException.class::isInstance, e -> answeredOrFailed(surface, exchange, request, (GatewayException) e));
-        }
-        return Mono.just(stream(surface, exchange, request, answered));
+        return exchange.request().stream() ? Mono.just(stream(surface, exchange, request, answered)) : plain(surface, exchange, request, answered);
+    }
+
+    /** The surface's object for a request that did not ask for a stream; a failure is the surface's to answer, else an error. */
+    private <R> Mono<HttpResponse<?>> plain(Surface<R> surface, Exchange exchange, R request, Mono<SaiAnswer> answer) {
+        return answer.<HttpResponse<?>>map(a -> SaiModelHeader.add(surface.answer(exchange, request, reply(exchange, a), a), a))
+                .onErrorResume(GatewayException.class::isInstance, e -> answeredOrFailed(surface, exchange, request, (GatewayException) e));
     }
 
     private <R> MutableHttpResponse<?> stream(Surface<R> surface, Exchange exchange, R request, Mono<SaiAnswer> answer) {
