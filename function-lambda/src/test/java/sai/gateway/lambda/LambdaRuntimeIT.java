@@ -223,6 +223,29 @@ class LambdaRuntimeIT {
     }
 
     /**
+     * CACHE_TTL on the Lambda jar: a warm function answers a repeat from its memory without calling SAI, and says so
+     * in x-cache (the shaded jar carries Caffeine, and application-lambda.yml's cache settings bind).
+     */
+    @Test
+    void restApiCacheAnswersARepeatWithoutCallingSai() throws Exception {
+        stubAnswer();
+        try (LambdaServiceStub cached = LambdaServiceStub.start(taskRoot, runtimeJars, restHandler, environment(Map.of("CACHE_TTL", "10m")),
+                work.resolve("rest-cache.log")).awaitReady()) {
+            Answer miss = answer(cached.invoke(event("rest-chat.json", e -> { })), cached);
+            Answer hit = answer(cached.invoke(event("rest-chat.json", e -> { })), cached);
+
+            assertThat(miss.status).as(miss.body).isEqualTo(200);
+            assertThat(miss.header("x-cache")).isEqualTo("MISS");
+            assertThat(hit.status).as(hit.body).isEqualTo(200);
+            assertThat(hit.header("x-cache")).isEqualTo("HIT");
+            assertThat(Json.parse(hit.body).at("/choices/0/message/content").asText()).isEqualTo(ANSWER);
+            assertThat(Json.parse(hit.body).path("id").asText()).isNotEqualTo(Json.parse(miss.body).path("id").asText());
+            assertThat(saiCalls()).hasSize(1);
+            assertThat(cached.output()).contains("answered from the cache").doesNotContain("sk-user-abc123");
+        }
+    }
+
+    /**
      * The dashboard behind a REST API stage: the browser sees /prod/ui/..., the function sees /ui/...; every link, form
      * and redirect is relative, so the browser stays under /prod. The files come out of the jar, the sign-in cookie has
      * no Path (the browser scopes it to /prod/ui) and is Secure, as API Gateway is HTTPS.
