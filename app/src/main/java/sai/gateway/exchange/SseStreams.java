@@ -6,6 +6,7 @@ import io.micronaut.http.MutableHttpResponse;
 import jakarta.inject.Singleton;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import sai.gateway.config.GatewayConfiguration;
 
 import java.util.function.Function;
@@ -26,14 +27,18 @@ public class SseStreams {
 
     public <T> MutableHttpResponse<?> respond(Flux<byte[]> opening, byte[] heartbeat, Mono<T> answer, Function<T, Iterable<byte[]>> onAnswer,
                                               Function<Throwable, Iterable<byte[]>> onFailure) {
-        Mono<T> once = answer.cache(); // one SAI call, observed by the heartbeat and the tail
+        // The client left (the server cancels the body): the SAI call ends too, rather than run on for nobody. cache() alone
+        // never cancels its source, so the call is cut here, before it. A call the response cache shares is its own
+        // subscription there (ResponseCache.start) and runs on for the requests it was kept for.
+        Sinks.One<Boolean> left = Sinks.one();
+        Mono<T> once = answer.takeUntilOther(left.asMono()).cache(); // one SAI call, observed by the heartbeat and the tail
         Flux<byte[]> heartbeats = !config.streamHeartbeats() ? Flux.empty() : Flux.interval(config.streamHeartbeat(), config.streamHeartbeat())
                 .map(tick -> heartbeat)
                 .takeUntilOther(once.materialize());
         // The answer's events leave in one write: SAI delivers the whole text at once, and one write per
         // event would only add syscalls and flushes.
         Mono<byte[]> rest = once.map(a -> join(onAnswer.apply(a))).onErrorResume(e -> Mono.just(join(onFailure.apply(e))));
-        return sse(Flux.concat(opening, heartbeats, rest));
+        return sse(Flux.concat(opening, heartbeats, rest).doOnCancel(() -> left.tryEmitValue(Boolean.TRUE)));
     }
 
     static byte[] join(Iterable<byte[]> events) {

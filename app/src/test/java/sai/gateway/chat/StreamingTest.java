@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import sai.gateway.testing.Json;
 import sai.gateway.testing.OpenAiErrors;
 import sai.gateway.testing.OpenApiSchemas;
+import sai.gateway.testing.LogCapture;
 import sai.gateway.testing.SaiCalls;
 import sai.gateway.testing.SaiFakeTest;
 import sai.gateway.testing.SseEvents;
@@ -100,6 +101,47 @@ class StreamingTest extends SaiFakeTest {
         for (JsonNode chunk : chunks) {
             assertThat(chunk.path("choices")).hasSize(1);
             assertThat(chunk.path("usage").isMissingNode() || chunk.path("usage").isNull()).as("no usage in %s", chunk).isTrue();
+        }
+    }
+
+    /**
+     * A client that leaves while SAI thinks ends the exchange: SAI's answer, when it comes, is not processed for nobody
+     * (it was: the stream's shared answer never cancelled the SAI call). The control request stays and gets its answer.
+     */
+    @Test
+    void aClientThatLeavesWhileSaiIsStillThinkingEndsTheSaiCall() throws Exception {
+        sai.stubFor(executeStub().willReturn(aResponse().withStatus(200).withFixedDelay(SAI_DELAY_MS).withBody("Nobody reads this")));
+        LogCapture logs = LogCapture.attachToRoot();
+        try {
+            URI base = URI.create(baseUrl());
+            try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+                byte[] body = streamRequest(true).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                java.io.OutputStream out = socket.getOutputStream();
+                out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
+                        + body.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.write(body);
+                out.flush();
+                java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                        java.nio.charset.StandardCharsets.UTF_8));
+                String line;
+                do {
+                    line = in.readLine();
+                } while (line != null && !line.equals(": keep-alive"));
+                assertThat(line).as("a heartbeat, so the stream was open when the client left").isNotNull();
+            }
+            Thread.sleep(SAI_DELAY_MS + 1_500);
+            String afterLeaving = logs.text();
+
+            HttpResponse<String> stayed = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(streamRequest(true))).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(saiRequests()).as("the first request did reach SAI").hasSize(2);
+            assertThat(afterLeaving).as("nothing done with SAI's late answer").doesNotContain("[SERVER -> CLIENT] answered");
+            assertThat(stayed.body()).contains("Nobody reads this");
+            assertThat(logs.text()).as("the control").contains("[SERVER -> CLIENT] answered");
+        } finally {
+            logs.detach();
         }
     }
 
