@@ -27,6 +27,8 @@ def main():
         "SAI_URL": "http://127.0.0.1:%s" % port,
         "SAI_TEMPLATE_ID": "bench",
         "SAI_KEY": "bench-key",
+        # The SAM template sets it; without it or REQUEST_TIMEOUT the Lambda build does not start.
+        "FUNCTION_TIMEOUT": "120",
         # As the SAM template runs it: C1 only, the usual setting for short-lived functions.
         "JAVA_TOOL_OPTIONS": "-XX:+TieredCompilation -XX:TieredStopAtLevel=1",
         "LOG_DIR": os.environ.get("TMPDIR", "/tmp"),

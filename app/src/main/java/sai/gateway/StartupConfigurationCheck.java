@@ -1,6 +1,8 @@
 package sai.gateway;
 
+import sai.gateway.config.GatewayConfiguration;
 import sai.gateway.config.InvalidConfigurationException;
+import sai.gateway.config.SaiConfiguration;
 import sai.gateway.config.Setting;
 
 import io.micronaut.context.BeanContext;
@@ -32,7 +34,7 @@ import java.util.List;
 public final class StartupConfigurationCheck {
 
     private static final Logger LOG = LoggerFactory.getLogger(StartupConfigurationCheck.class);
-    private static final List<Class<?>> SELF_CHECKING = List.of(SystemCredentials.class, ToolPrompt.class);
+    private static final List<Class<?>> SELF_CHECKING = List.of(SystemCredentials.class, ToolPrompt.class, SaiConfiguration.class, GatewayConfiguration.class);
 
     StartupConfigurationCheck(Environment environment, BeanContext beans) {
         List<String> problems = new ArrayList<>();

@@ -1,6 +1,7 @@
 package sai.gateway.config;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.context.exceptions.ConfigurationException;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -8,12 +9,14 @@ import java.util.Locale;
 /**
  * How the gateway speaks to its clients: message language, error style, stream heartbeats, log detail.
  * Bound from {@code GATEWAY_LOCALE}, {@code SAI_ERROR_STYLE}, {@code STREAM_HEARTBEAT_SECONDS},
- * {@code VERBOSE_LOGGING}, {@code LOG_FORMAT}.
+ * {@code VERBOSE_LOGGING}, {@code LOG_FORMAT}; {@code streamHeartbeatMaxSeconds} is not an operator's setting (0, no
+ * limit; 25 in the streaming Lambda mode, application-streaming.yml).
  */
 @ConfigurationProperties(GatewayConfiguration.PREFIX)
 public record GatewayConfiguration(String locale,
                                    String errorStyle,
                                    int streamHeartbeatSeconds,
+                                   int streamHeartbeatMaxSeconds,
                                    boolean verboseLogging,
                                    String logFormat) {
 
@@ -28,6 +31,11 @@ public record GatewayConfiguration(String locale,
         Setting.LOG_FORMAT.require(logFormat);
         logFormat = logFormat == null || logFormat.isBlank() ? "text" : logFormat.trim();
         Setting.STREAM_HEARTBEAT_SECONDS.require(streamHeartbeatSeconds);
+        if (streamHeartbeatMaxSeconds > 0 && (streamHeartbeatSeconds < 1 || streamHeartbeatSeconds > streamHeartbeatMaxSeconds)) {
+            throw new ConfigurationException(Setting.PREFIX + "STREAM_HEARTBEAT_SECONDS must be from 1 to " + streamHeartbeatMaxSeconds
+                    + " in the streaming Lambda mode: API Gateway closes a stream that stays silent for 30 seconds on an edge-optimised endpoint"
+                    + " (got \"" + streamHeartbeatSeconds + "\")");
+        }
     }
 
     public Locale defaultLocale() {

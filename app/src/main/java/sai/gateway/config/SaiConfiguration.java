@@ -3,6 +3,8 @@ package sai.gateway.config;
 import sai.gateway.StartupConfigurationCheck;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.context.exceptions.ConfigurationException;
+import io.micronaut.core.annotation.Nullable;
 
 import java.time.Duration;
 import java.util.List;
@@ -17,13 +19,16 @@ import java.util.List;
 public record SaiConfiguration(String url,
                                String templateId,
                                List<String> models,
-                               int requestTimeoutSeconds,
+                               @Nullable Integer requestTimeoutSeconds,
+                               @Nullable Integer functionTimeoutSeconds,
                                int connectTimeoutSeconds,
                                int maxRetries,
                                Duration retryDelay,
                                int maxContextTokens) {
 
     public static final String PREFIX = "sai";
+    /** On Lambda, the time left after the SAI exchange's timeout to answer with a 504 and write the usage record. */
+    public static final int FUNCTION_MARGIN_SECONDS = 10;
 
     public SaiConfiguration {
         url = url == null ? "" : url.trim();
@@ -35,7 +40,21 @@ public record SaiConfiguration(String url,
         Setting.SAI_TEMPLATE_ID.require(templateId);
         models = models == null ? List.of() : models.stream().map(String::trim).filter(m -> !m.isEmpty()).distinct().toList();
         Setting.SAI_MODELS.require(String.join(",", models));
+        Setting.FUNCTION_TIMEOUT.require(functionTimeoutSeconds);
+        if (requestTimeoutSeconds == null) {
+            if (functionTimeoutSeconds == null) {
+                throw new ConfigurationException(Setting.PREFIX + "REQUEST_TIMEOUT is required (a whole number of seconds, for example 600)"
+                        + " unless FUNCTION_TIMEOUT, the Lambda function's timeout, is set");
+            }
+            requestTimeoutSeconds = functionTimeoutSeconds - FUNCTION_MARGIN_SECONDS;
+        }
         Setting.REQUEST_TIMEOUT.require(requestTimeoutSeconds);
+        if (functionTimeoutSeconds != null && requestTimeoutSeconds > functionTimeoutSeconds - FUNCTION_MARGIN_SECONDS) {
+            // Lambda would stop the function in the middle of the exchange: no error reaches the client, no usage record is written.
+            throw new ConfigurationException(Setting.PREFIX + "REQUEST_TIMEOUT must be at most " + (functionTimeoutSeconds - FUNCTION_MARGIN_SECONDS)
+                    + ", " + FUNCTION_MARGIN_SECONDS + " seconds below FUNCTION_TIMEOUT (" + functionTimeoutSeconds
+                    + "), so that the gateway answers before Lambda stops the function; unset, it is that (got \"" + requestTimeoutSeconds + "\")");
+        }
         Setting.SAI_CONNECT_TIMEOUT.require(connectTimeoutSeconds);
         Setting.SAI_MAX_CONTEXT_TOKENS.require(maxContextTokens);
         Setting.MAX_RETRIES.require(maxRetries);

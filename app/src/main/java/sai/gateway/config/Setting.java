@@ -37,7 +37,10 @@ public enum Setting {
     SAI_TEMPLATE_ID("sai.template-id", true,
             required("the id of the SAI template to execute", "my-template-id", anyText())),
     SAI_MODELS("sai.models", true, nonEmptyList("model id", "sai-model,claude-sonnet-4-5-20250929")),
-    REQUEST_TIMEOUT("sai.request-timeout-seconds", true, wholeNumber(1, Accepted.MAX_SECONDS, "seconds", "600")),
+    // Empty only on Lambda (application-lambda.yml), where SaiConfiguration then takes FUNCTION_TIMEOUT less a margin.
+    REQUEST_TIMEOUT("sai.request-timeout-seconds", true, optional(wholeNumber(1, Accepted.MAX_SECONDS, "seconds", "600"))),
+    // Lambda only (the SAM template sets it): the function's timeout, Lambda's own range with room for the margin.
+    FUNCTION_TIMEOUT("sai.function-timeout-seconds", true, optional(wholeNumber(20, 900, "seconds", "900"))),
     SAI_CONNECT_TIMEOUT("sai.connect-timeout-seconds", true, wholeNumber(1, Accepted.MAX_SECONDS, "seconds", "10")),
     MAX_RETRIES("sai.max-retries", true, wholeNumber(0, 10, "", "3")),
     SAI_RETRY_DELAY("sai.retry-delay", true, duration(Accepted.MAX_DURATION, "500ms")),

@@ -121,13 +121,46 @@ class SettingTest {
 
     @Test
     void theRecordsRefuseWhatTheCheckRefusesWithTheSameLine() {
-        assertThatThrownBy(() -> new SaiConfiguration("https://sai.example.com", "tpl", java.util.List.of("m"), 600, 10, 11,
+        assertThatThrownBy(() -> new SaiConfiguration("https://sai.example.com", "tpl", java.util.List.of("m"), 600, null, 10, 11,
                 java.time.Duration.ofMillis(500), 1000))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage(Setting.MAX_RETRIES.problem("11"));
-        assertThatThrownBy(() -> new GatewayConfiguration("fr", "http", 15, false, "text"))
+        assertThatThrownBy(() -> new GatewayConfiguration("fr", "http", 15, 0, false, "text"))
                 .hasMessage("Configuration error: GATEWAY_LOCALE must be es or en (got \"fr\")");
         assertThat(Setting.SAI_RETRY_DELAY.problem("PT0.5S")).as("a bound Duration, as the record sees it").isNull();
+    }
+
+    /** On Lambda (FUNCTION_TIMEOUT set) the exchange must end before the function does, with time left to answer. */
+    @Test
+    void onLambdaTheRequestTimeoutFollowsTheFunctionsAndStaysTenSecondsBelowIt() {
+        assertThat(sai(null, 900).requestTimeoutSeconds()).isEqualTo(890);
+        assertThat(sai(null, 120).requestTimeout()).isEqualTo(java.time.Duration.ofSeconds(110));
+        assertThat(sai(110, 120).requestTimeoutSeconds()).isEqualTo(110);
+        assertThat(sai(600, null).requestTimeoutSeconds()).as("the container: no function timeout").isEqualTo(600);
+        assertThatThrownBy(() -> sai(111, 120)).isInstanceOf(ConfigurationException.class)
+                .hasMessage("Configuration error: REQUEST_TIMEOUT must be at most 110, 10 seconds below FUNCTION_TIMEOUT (120), so that the"
+                        + " gateway answers before Lambda stops the function; unset, it is that (got \"111\")");
+        assertThatThrownBy(() -> sai(null, null)).hasMessageStartingWith("Configuration error: REQUEST_TIMEOUT is required");
+        assertThatThrownBy(() -> sai(null, 19)).hasMessage(Setting.FUNCTION_TIMEOUT.problem("19"));
+        assertThat(Setting.FUNCTION_TIMEOUT.problem("")).as("unset outside Lambda").isNull();
+        assertThat(Setting.FUNCTION_TIMEOUT.problem("901")).contains("from 20 to 900");
+    }
+
+    /** In the streaming Lambda mode (a limit of 25) heartbeats must be on and at most 25 s apart; elsewhere there is no limit. */
+    @Test
+    void aHeartbeatLimitRefusesHeartbeatsOffOrFurtherApart() {
+        assertThat(new GatewayConfiguration("es", "http", 25, 25, false, "text").streamHeartbeatSeconds()).isEqualTo(25);
+        assertThat(new GatewayConfiguration("es", "http", 0, 0, false, "text").streamHeartbeats()).as("no limit: off is fine").isFalse();
+        assertThat(new GatewayConfiguration("es", "http", 60, 0, false, "text").streamHeartbeatSeconds()).isEqualTo(60);
+        assertThatThrownBy(() -> new GatewayConfiguration("es", "http", 0, 25, false, "text"))
+                .hasMessage("Configuration error: STREAM_HEARTBEAT_SECONDS must be from 1 to 25 in the streaming Lambda mode: API Gateway"
+                        + " closes a stream that stays silent for 30 seconds on an edge-optimised endpoint (got \"0\")");
+        assertThatThrownBy(() -> new GatewayConfiguration("es", "http", 26, 25, false, "text")).hasMessageContaining("(got \"26\")");
+    }
+
+    private static SaiConfiguration sai(Integer requestTimeout, Integer functionTimeout) {
+        return new SaiConfiguration("https://sai.example.com", "tpl", java.util.List.of("m"), requestTimeout, functionTimeout, 10, 3,
+                java.time.Duration.ofMillis(500), 1000);
     }
 
     @Test

@@ -52,6 +52,7 @@ class LambdaJarIT {
             assertThat(built.getEntry("sai/gateway/lambda/HttpApiFunction.class")).isNotNull();
             assertThat(built.getEntry("sai/gateway/chat/ChatCompletionsController.class")).isNotNull();
             assertThat(built.getEntry("application-lambda.yml")).isNotNull();
+            assertThat(built.getEntry("application-function.yml")).isNotNull();
             String logback = new String(built.getInputStream(built.getEntry("logback.xml")).readAllBytes(), StandardCharsets.UTF_8);
             assertThat(logback).as("this module's logback.xml, not the container's").doesNotContain("AsyncAppender", "sai_handler.log");
         }
@@ -105,6 +106,40 @@ class LambdaJarIT {
     }
 
     /**
+     * The SAI exchange must end before Lambda stops the function, or the client gets no error and no usage record is
+     * written: a REQUEST_TIMEOUT within 10 s of FUNCTION_TIMEOUT (which the template sets) is refused at init, and so is
+     * a Lambda that knows neither.
+     */
+    @Test
+    void aRequestTimeoutTooCloseToTheFunctionsTimeoutFailsTheInit() throws Exception {
+        ProbeRun close = probe("models", "FUNCTION_TIMEOUT", "120", "REQUEST_TIMEOUT", "115");
+        ProbeRun neither = probe("models", "FUNCTION_TIMEOUT", "");
+        ProbeRun fine = probe("models", "FUNCTION_TIMEOUT", "120", "REQUEST_TIMEOUT", "110");
+
+        assertThat(close.exitCode).isNotZero();
+        assertThat(close.output.lines()).contains("Configuration error: REQUEST_TIMEOUT must be at most 110, 10 seconds below FUNCTION_TIMEOUT"
+                + " (120), so that the gateway answers before Lambda stops the function; unset, it is that (got \"115\")");
+        assertThat(neither.exitCode).isNotZero();
+        assertThat(neither.output.lines()).contains("Configuration error: REQUEST_TIMEOUT is required (a whole number of seconds,"
+                + " for example 600) unless FUNCTION_TIMEOUT, the Lambda function's timeout, is set");
+        assertThat(fine.exitCode).as(fine.output).isZero();
+    }
+
+    /** Without REQUEST_TIMEOUT, a SAI that takes longer than FUNCTION_TIMEOUT less 10 s is answered 504 at that point. */
+    @Test
+    void withoutRequestTimeoutTheExchangeEndsTenSecondsBeforeTheFunctionWould() throws Exception {
+        sai.stubFor(post(urlPathEqualTo(LambdaFixture.EXECUTE_PATH)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"response\":\"late\"}").withFixedDelay(20_000)));
+
+        long started = System.nanoTime();
+        ProbeRun run = probe("chat", "FUNCTION_TIMEOUT", "20", "MAX_RETRIES", "0");
+        long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+
+        assertThat(Json.parse(run.timings).path("status").asInt()).as(run.output).isEqualTo(504);
+        assertThat(seconds).as("the probe ends after the 10 s timeout, not after SAI's 20 s").isBetween(9L, 19L);
+    }
+
+    /**
      * The probe in a fresh JVM with only the variables given here: an operator's own SAI_URL or SAI_SECRET_ID in the
      * build's environment must not make a test pass or fail.
      */
@@ -115,6 +150,7 @@ class LambdaJarIT {
         builder.environment().put("SAI_URL", sai.baseUrl());
         builder.environment().put("SAI_TEMPLATE_ID", LambdaFixture.TEMPLATE_ID);
         builder.environment().put("SAI_KEY", LambdaFixture.SYSTEM_KEY);
+        builder.environment().put("FUNCTION_TIMEOUT", "120");
         for (int i = 0; i < overrides.length; i += 2) {
             builder.environment().put(overrides[i], overrides[i + 1]);
         }

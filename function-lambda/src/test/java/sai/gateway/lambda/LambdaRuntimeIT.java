@@ -396,6 +396,8 @@ class LambdaRuntimeIT {
         env.put("SAI_RETRY_DELAY", "10ms");
         env.put("MAX_RETRIES", "1");
         env.put("GATEWAY_LOCALE", "en");
+        // As the SAM template sets it: REQUEST_TIMEOUT then defaults to 110 s.
+        env.put("FUNCTION_TIMEOUT", "120");
         env.putAll(extra);
         return env;
     }

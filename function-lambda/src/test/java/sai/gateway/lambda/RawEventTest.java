@@ -54,7 +54,7 @@ class RawEventTest {
         Map<String, Object> properties = LambdaFixture.gatewayProperties(sai);
         properties.put("secrets.sai-key", LambdaFixture.SYSTEM_KEY);
         properties.put("secrets.sai-cookie", LambdaFixture.SYSTEM_COOKIE);
-        // As if STREAM_HEARTBEAT_SECONDS=1 were in the function's environment: application-lambda.yml must still win.
+        // As if STREAM_HEARTBEAT_SECONDS=1 were in the function's environment: application-function.yml must still win.
         properties.put("STREAM_HEARTBEAT_SECONDS", "1");
         restContext = LambdaFixture.lambdaContext(properties);
         rest = new ApiGatewayProxyRequestEventFunction(restContext);
