@@ -113,7 +113,10 @@ public class GatewayAccessFilter implements Ordered {
             return false;
         }
         return path.equals("/health") || path.startsWith("/health/") || path.equals("/prometheus") || path.equals("/prometheus/")
-                || path.equals("/simulator") || path.startsWith("/simulator/");
+                || path.equals("/simulator") || path.startsWith("/simulator/")
+                // The Lambda Web Adapter's SnapStart hook (function-lambda's SnapStartHookController, streaming mode only), which
+                // the adapter calls without a key and refuses to outside callers itself; elsewhere no route answers it.
+                || path.equals("/lambda/snapstart/after-restore");
     }
 
     /** Checks every key, without stopping at a match, so timing says nothing about which key or how much matched. */

@@ -40,6 +40,14 @@ final class SnapStartRestoreHook implements OrderedResource {
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
+        restored();
+    }
+
+    /**
+     * Called by the Java runtime's CRaC hook in the buffered mode, and by {@link SnapStartHookController} in the
+     * streaming mode, where the runtime's hook never reaches this JVM (the Lambda Web Adapter is the runtime client).
+     */
+    void restored() {
         LOG.info("[SNAPSTART] restored");
         if (secrets != null) {
             secrets.reloadNow("restored from a SnapStart snapshot");
