@@ -24,7 +24,8 @@ SKIP_INSTALL=${SKIP_INSTALL:-0}          # 1: do not apt-get/npm install anythin
 SKIP_BUILD=${SKIP_BUILD:-0}              # 1: use the jar already in app/target
 GATEWAY_JAR=${GATEWAY_JAR:-}             # a jar to use instead of building
 LAMBDA_JAR=${LAMBDA_JAR:-}               # the function-lambda jar to probe instead of building it
-LAMBDA_RUNS=${LAMBDA_RUNS:-10}           # fresh JVMs for the Lambda cold start (0: skip)
+LAMBDA_RUNS=${LAMBDA_RUNS:-10}           # fresh JVMs for the Lambda cold start, each mode (0: skip)
+STREAMING_ZIP=${STREAMING_ZIP:-}         # the streaming mode's package to probe instead of building it
 # The production flags the README recommends for a small footprint: serial GC and a 128 MB heap
 # (the live set is ~20 MB), capped direct memory, thread stacks and code cache.
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:-"-XX:+UseSerialGC -Xmx128m -Xss512k -XX:MaxDirectMemorySize=64m -XX:ReservedCodeCacheSize=48m"}
@@ -464,12 +465,15 @@ META=$TMP/meta.tsv
 
 # ---------------------------------------------------------------- Lambda cold start (nginx stub still up)
 if [[ $LAMBDA_RUNS -gt 0 && -d $REPO/function-lambda ]]; then
-    if [[ -z $LAMBDA_JAR ]]; then
-        LAMBDA_JAR=$REPO/function-lambda/target/function-lambda-0.1.0.jar
+    if [[ -z $LAMBDA_JAR || ( -z $STREAMING_ZIP && -d $REPO/function-lambda-streaming ) ]]; then
+        LAMBDA_JAR=${LAMBDA_JAR:-$REPO/function-lambda/target/function-lambda-0.1.0.jar}
+        STREAMING_ZIP=${STREAMING_ZIP:-$REPO/function-lambda-streaming/target/function-lambda-streaming-0.1.0.zip}
         if [[ $SKIP_BUILD != 1 ]]; then
-            log "building the Lambda jar (./mvnw -B -q -pl function-lambda -am package -DskipTests)"
+            modules=function-lambda
+            [[ -d $REPO/function-lambda-streaming ]] && modules=function-lambda,function-lambda-streaming
+            log "building the Lambda packages (./mvnw -B -q -pl $modules -am package -DskipTests)"
             # A failed build must not throw away the load results measured above.
-            (cd "$REPO" && ./mvnw -B -q -pl function-lambda -am package -DskipTests) >"$TMP/lambda-build.out" 2>&1 \
+            (cd "$REPO" && ./mvnw -B -q -pl "$modules" -am package -DskipTests) >"$TMP/lambda-build.out" 2>&1 \
                 || log "Lambda build failed (see $TMP/lambda-build.out); cold start not measured"
         fi
     fi
@@ -479,6 +483,13 @@ if [[ $LAMBDA_RUNS -gt 0 && -d $REPO/function-lambda ]]; then
             || printf 'note\tLambda cold start: the probe failed\n' >"$TMP/coldstart.notes"
     else
         printf 'note\tLambda cold start: no jar at %s\n' "$LAMBDA_JAR" >"$TMP/coldstart.notes"
+    fi
+    if [[ -f $STREAMING_ZIP ]]; then
+        log "Lambda cold start, streaming mode: $LAMBDA_RUNS fresh JVMs"
+        python3 "$LIB/coldstart.py" "$STREAMING_ZIP" "$STUB_PORT" "$LAMBDA_RUNS" >>"$TMP/coldstart.notes" \
+            || printf 'note\tLambda cold start, streaming: the probe failed\n' >>"$TMP/coldstart.notes"
+    elif [[ -n $STREAMING_ZIP ]]; then
+        printf 'note\tLambda cold start, streaming: no package at %s\n' "$STREAMING_ZIP" >>"$TMP/coldstart.notes"
     fi
     sed 's/^note\t/  /' "$TMP/coldstart.notes"
 elif [[ -d $REPO/function-lambda ]]; then
