@@ -40,11 +40,6 @@ class TemplateIT {
      */
     static final Set<String> ADAPTER_VARIABLES = Set.of("AWS_LAMBDA_EXEC_WRAPPER", "AWS_LWA_INVOKE_MODE", "AWS_LWA_PORT",
             "AWS_LWA_READINESS_CHECK_PATH", "AWS_LWA_SNAPSTART_AFTER_RESTORE_PATH");
-    /**
-     * TODO remove once application-lambda.yml has its ${FUNCTION_TIMEOUT:} placeholder (the lead's change in progress):
-     * until then the gateway on this branch does not read it.
-     */
-    private static final Set<String> NOT_YET_READ = Set.of("FUNCTION_TIMEOUT");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)[:}]");
     /** Every optional part on, so every variable the template can set is set. */
     private static final Map<String, String> EVERYTHING = Map.of(
@@ -85,11 +80,10 @@ class TemplateIT {
     @Test
     void everyEnvironmentVariableIsOneTheGatewayReads() throws IOException {
         Set<String> read = new TreeSet<>(JVM_VARIABLES);
-        read.addAll(NOT_YET_READ);
         read.addAll(placeholders("application.yml", true));
         read.addAll(placeholders("application-lambda.yml", true));
-        read.addAll(placeholders("application-function.yml", false));
-        read.addAll(placeholders("application-streaming.yml", false));
+        read.addAll(placeholders("application-function.yml", true));
+        read.addAll(placeholders("application-streaming.yml", true));
 
         for (Map.Entry<String, String> mode : MODES) {
             List<String> set = names(function(mode.getKey(), EVERYTHING).path("Environment").path("Variables"));
