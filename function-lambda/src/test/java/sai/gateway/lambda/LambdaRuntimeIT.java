@@ -16,6 +16,8 @@ import org.junit.jupiter.api.TestInstance;
 import sai.gateway.testing.Json;
 import sai.gateway.testing.OpenAiErrors;
 import sai.gateway.testing.PostgresProcess;
+import sai.gateway.testing.PrometheusScrape;
+import sai.gateway.testing.RedisProcess;
 import sai.gateway.testing.SaiCalls;
 import sai.gateway.testing.SseEvents;
 
@@ -243,6 +245,176 @@ class LambdaRuntimeIT {
             assertThat(saiCalls()).hasSize(1);
             assertThat(cached.output()).contains("answered from the cache").doesNotContain("sk-user-abc123");
         }
+    }
+
+    /**
+     * METRICS_ENABLED on the Lambda jar, which carries Prometheus's text exposition only (the protobuf one is left out of
+     * the shaded jar): GET /prometheus answers text to a scraper that asks for protobuf first, as Prometheus does, and to
+     * one that names no format.
+     */
+    @Test
+    void restApiPrometheusScrapeIsTextWhateverTheScraperAccepts() throws Exception {
+        stubAnswer();
+        try (LambdaServiceStub metrics = LambdaServiceStub.start(taskRoot, runtimeJars, restHandler, environment(Map.of("METRICS_ENABLED", "true")),
+                work.resolve("rest-metrics.log")).awaitReady()) {
+            assertThat(answer(metrics.invoke(event("rest-chat.json", e -> { })), metrics).status).isEqualTo(200);
+            for (String accept : new String[] {PROMETHEUS_ACCEPT, "*/*"}) {
+                Answer scrape = answer(metrics.invoke(scrapeEvent(accept)), metrics);
+
+                assertThat(scrape.status).as(accept + ": " + scrape.body).isEqualTo(200);
+                assertThat(scrape.header("content-type")).as(accept).startsWith("text/plain");
+                PrometheusScrape samples = PrometheusScrape.parse(scrape.body);
+                assertThat(samples.find("jvm_memory_used_bytes")).as(accept).isNotEmpty();
+                assertThat(samples.sum("sai_gateway_requests_total")).as(accept + ": the chat request counted").isGreaterThanOrEqualTo(1);
+                assertThat(samples.find("sai_gateway_sai_latency_seconds_count")).as(accept).isNotEmpty();
+            }
+        }
+    }
+
+    /** What Prometheus 2.x sends when it scrapes: protobuf first, the text formats as fallbacks. */
+    private static final String PROMETHEUS_ACCEPT = "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.6,"
+            + "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.3,*/*;q=0.2";
+
+    private static String scrapeEvent(String accept) {
+        return event("rest-models.json", e -> {
+            e.put("path", "/prometheus");
+            e.with("requestContext").put("path", "/prod/prometheus");
+            e.remove("queryStringParameters");
+            e.remove("multiValueQueryStringParameters");
+            e.with("headers").put("Accept", accept);
+            e.with("multiValueHeaders").putArray("Accept").add(accept);
+        });
+    }
+
+    /**
+     * OTEL_SDK_DISABLED=false on the Lambda jar: the request's spans reach an OTLP collector over HTTP (the default
+     * protocol), and the SAI call carries the span's traceparent.
+     */
+    @Test
+    void restApiTracingExportsSpansOverOtlpHttp() throws Exception {
+        stubAnswer();
+        WireMockServer collector = new WireMockServer(com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort());
+        collector.start();
+        collector.stubFor(WireMock.post(WireMock.anyUrl()).willReturn(aResponse().withStatus(200)));
+        try (LambdaServiceStub traced = LambdaServiceStub.start(taskRoot, runtimeJars, restHandler, environment(Map.of(
+                "OTEL_SDK_DISABLED", "false", "OTEL_EXPORTER_OTLP_ENDPOINT", collector.baseUrl(), "OTEL_BSP_SCHEDULE_DELAY", "50",
+                "OTEL_METRICS_EXPORTER", "none", "OTEL_LOGS_EXPORTER", "none")), work.resolve("rest-otlp-http.log")).awaitReady()) {
+            Answer answer = answer(traced.invoke(event("rest-chat.json", e -> { })), traced);
+
+            assertThat(answer.status).as(answer.body).isEqualTo(200);
+            assertThat(SaiCalls.single(saiCalls()).getHeader("traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
+            List<LoggedRequest> exports = awaitRequests(() -> collector.findAll(postRequestedFor(urlPathEqualTo("/v1/traces"))), traced);
+            assertThat(exports.get(0).getHeader("Content-Type")).isEqualTo("application/x-protobuf");
+            String spans = new String(exports.stream().map(LoggedRequest::getBody).reduce(new byte[0], LambdaRuntimeIT::concat), StandardCharsets.ISO_8859_1);
+            assertThat(spans).contains("SAI execute", "POST /v1/chat/completions", "sai-gateway");
+        } finally {
+            collector.stop();
+        }
+    }
+
+    /**
+     * OTEL_EXPORTER_OTLP_PROTOCOL=grpc, the other protocol the gateway accepts: the function starts and its exporter
+     * opens an HTTP/2 connection to the collector (the client preface is what a gRPC collector reads first).
+     */
+    @Test
+    void restApiTracingExportsOverOtlpGrpc() throws Exception {
+        stubAnswer();
+        try (java.net.ServerSocket collector = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            collector.setSoTimeout(20_000);
+            try (LambdaServiceStub traced = LambdaServiceStub.start(taskRoot, runtimeJars, restHandler, environment(Map.of(
+                    "OTEL_SDK_DISABLED", "false", "OTEL_EXPORTER_OTLP_PROTOCOL", "grpc",
+                    "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + collector.getLocalPort(), "OTEL_BSP_SCHEDULE_DELAY", "50",
+                    "OTEL_METRICS_EXPORTER", "none", "OTEL_LOGS_EXPORTER", "none")), work.resolve("rest-otlp-grpc.log")).awaitReady()) {
+                Answer answer = answer(traced.invoke(event("rest-chat.json", e -> { })), traced);
+                assertThat(answer.status).as(answer.body).isEqualTo(200);
+
+                try (java.net.Socket export = collector.accept()) {
+                    export.setSoTimeout(10_000);
+                    byte[] preface = export.getInputStream().readNBytes(24);
+                    assertThat(new String(preface, StandardCharsets.US_ASCII)).as(traced.output()).isEqualTo("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+                }
+            }
+        }
+    }
+
+    /**
+     * REDIS_URL on the Lambda jar (Lettuce, Bucket4j's Lettuce proxy): two function instances share the response cache
+     * (the second answers the first one's question from Redis, without calling SAI) and RATE_LIMIT_RPM (their two
+     * requests use the client's two per minute, so a third, on either, is refused).
+     */
+    @Test
+    void restApiRedisSharesTheCacheAndTheLimitsBetweenInstances() throws Exception {
+        Assumptions.assumeTrue(RedisProcess.start().map(r -> { r.close(); return true; }).orElse(false), RedisProcess.MISSING);
+        stubAnswer();
+        try (RedisProcess redis = RedisProcess.start().orElseThrow();
+             LambdaServiceStub first = LambdaServiceStub.start(taskRoot, runtimeJars, restHandler, environment(Map.of(
+                     "REDIS_URL", redis.url(), "CACHE_TTL", "10m", "RATE_LIMIT_RPM", "2")), work.resolve("rest-redis-1.log")).awaitReady();
+             LambdaServiceStub second = LambdaServiceStub.start(taskRoot, runtimeJars, restHandler, environment(Map.of(
+                     "REDIS_URL", redis.url(), "CACHE_TTL", "10m", "RATE_LIMIT_RPM", "2")), work.resolve("rest-redis-2.log")).awaitReady()) {
+            Answer miss = answer(first.invoke(event("rest-chat.json", e -> { })), first);
+            Answer hit = answer(second.invoke(event("rest-chat.json", e -> { })), second);
+            Answer over = answer(first.invoke(event("rest-chat.json", e -> { })), first);
+
+            assertThat(miss.status).as(miss.body).isEqualTo(200);
+            assertThat(miss.header("x-cache")).isEqualTo("MISS");
+            assertThat(hit.status).as(hit.body).isEqualTo(200);
+            assertThat(hit.header("x-cache")).as(second.output()).isEqualTo("HIT");
+            assertThat(Json.parse(hit.body).at("/choices/0/message/content").asText()).isEqualTo(ANSWER);
+            assertThat(saiCalls()).hasSize(1);
+            assertThat(over.status).as(over.body).isEqualTo(429);
+            assertThat(Json.parse(over.body).at("/error/code").asText()).isEqualTo("rate_limit_exceeded");
+            assertThat(redis.cli("DBSIZE").strip()).isNotEqualTo("0");
+        }
+    }
+
+    /**
+     * SAI_SECRET_ID on the Lambda jar: the AWS SDK in the jar (URL-connection client, SigV4, JSON protocol) reads the
+     * secret from a Secrets Manager stand-in at init; its SAI key pays and its access keys guard the API.
+     */
+    @Test
+    void restApiSecretsManagerSuppliesTheKeys() throws Exception {
+        SecretsManagerStub sm = new SecretsManagerStub();
+        try {
+            sm.answer(SecretsManagerStub.value(SecretsManagerStub.secret("sk-from-secret", null, "gw-key-1,gw-key-2"), "v1"));
+            stubAnswer();
+            Map<String, String> env = environment(Map.of("SAI_SECRET_ID", SecretsManagerStub.SECRET_ID, "SECRETS_AWS_ENDPOINT", sm.endpoint().toString(),
+                    "AWS_ACCESS_KEY_ID", SecretsManagerStub.ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY", "test-secret-access-key",
+                    "AWS_SESSION_TOKEN", "test-session-token"));
+            env.remove("SAI_KEY");
+            try (LambdaServiceStub secret = LambdaServiceStub.start(taskRoot, runtimeJars, restHandler, env, work.resolve("rest-secret.log")).awaitReady()) {
+                Answer refused = answer(secret.invoke(event("rest-chat.json", e -> { })), secret);
+                Answer allowed = answer(secret.invoke(event("rest-chat-access-key.json", e -> { })), secret);
+
+                assertThat(refused.status).as("no access key: %s", refused.body).isEqualTo(401);
+                assertThat(allowed.status).as(allowed.body).isEqualTo(200);
+                SaiCalls.assertApiKey(SaiCalls.single(saiCalls()), "sk-from-secret");
+                LoggedRequest read = sm.calls().get(0);
+                assertThat(read.getHeader("Authorization")).startsWith("AWS4-HMAC-SHA256 Credential=" + SecretsManagerStub.ACCESS_KEY_ID + "/")
+                        .contains("/eu-west-1/secretsmanager/aws4_request");
+                assertThat(secret.output()).doesNotContain("sk-from-secret", "test-secret-access-key");
+            }
+        } finally {
+            sm.stop();
+        }
+    }
+
+    private static List<LoggedRequest> awaitRequests(java.util.function.Supplier<List<LoggedRequest>> found, LambdaServiceStub stub)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < deadline) {
+            List<LoggedRequest> requests = found.get();
+            if (!requests.isEmpty()) {
+                return requests;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("nothing exported within 15 s\n" + stub.output());
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] joined = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, joined, a.length, b.length);
+        return joined;
     }
 
     /**
