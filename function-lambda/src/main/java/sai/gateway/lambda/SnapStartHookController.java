@@ -4,6 +4,8 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,7 +35,9 @@ final class SnapStartHookController {
         this.hook = hook;
     }
 
+    // Reads Secrets Manager and the database: never on an event-loop thread.
     @Post(PATH)
+    @ExecuteOn(TaskExecutors.BLOCKING)
     HttpResponse<Void> afterRestore() {
         long now = System.nanoTime();
         long previous = last.get();
