@@ -4,11 +4,12 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import jakarta.inject.Singleton;
+import org.reactivestreams.Subscription;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import sai.gateway.config.GatewayConfiguration;
 
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -28,17 +29,44 @@ public class SseStreams {
     public <T> MutableHttpResponse<?> respond(Flux<byte[]> opening, byte[] heartbeat, Mono<T> answer, Function<T, Iterable<byte[]>> onAnswer,
                                               Function<Throwable, Iterable<byte[]>> onFailure) {
         // The client left (the server cancels the body): the SAI call ends too, rather than run on for nobody. cache() alone
-        // never cancels its source, so the call is cut here, before it. A call the response cache shares is its own
+        // never cancels its source, so the call's own subscription is cancelled. A call the response cache shares is its own
         // subscription there (ResponseCache.start) and runs on for the requests it was kept for.
-        Sinks.One<Boolean> left = Sinks.one();
-        Mono<T> once = answer.takeUntilOther(left.asMono()).cache(); // one SAI call, observed by the heartbeat and the tail
+        Upstream call = new Upstream();
+        Mono<T> once = answer.doOnSubscribe(call::started).cache(); // one SAI call, observed by the heartbeat and the tail
         Flux<byte[]> heartbeats = !config.streamHeartbeats() ? Flux.empty() : Flux.interval(config.streamHeartbeat(), config.streamHeartbeat())
                 .map(tick -> heartbeat)
                 .takeUntilOther(once.materialize());
         // The answer's events leave in one write: SAI delivers the whole text at once, and one write per
         // event would only add syscalls and flushes.
         Mono<byte[]> rest = once.map(a -> join(onAnswer.apply(a))).onErrorResume(e -> Mono.just(join(onFailure.apply(e))));
-        return sse(Flux.concat(opening, heartbeats, rest).doOnCancel(() -> left.tryEmitValue(Boolean.TRUE)));
+        return sse(Flux.concat(opening, heartbeats, rest).doOnCancel(call::cancel));
+    }
+
+    /** The SAI call's subscription, cancelled when the body is, even if the body is cancelled before the call started. */
+    private static final class Upstream extends AtomicReference<Subscription> {
+
+        private static final Subscription CANCELLED = new Subscription() {
+            @Override
+            public void request(long n) {
+            }
+
+            @Override
+            public void cancel() {
+            }
+        };
+
+        void started(Subscription subscription) {
+            if (!compareAndSet(null, subscription)) {
+                subscription.cancel();
+            }
+        }
+
+        void cancel() {
+            Subscription previous = getAndSet(CANCELLED);
+            if (previous != null) {
+                previous.cancel();
+            }
+        }
     }
 
     static byte[] join(Iterable<byte[]> events) {
