@@ -3,16 +3,12 @@ package sai.gateway.cache;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import org.junit.jupiter.api.Test;
 import sai.gateway.observe.ExchangeFilter;
+import sai.gateway.testing.LeavingClient;
 import sai.gateway.testing.SaiFakeTest;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -36,21 +32,7 @@ class CacheStreamLeftTest extends SaiFakeTest {
         sai.stubFor(executeStub().willReturn(aResponse().withStatus(200).withFixedDelay(2_500)
                 .withHeader("prompttokens", "8").withHeader("completiontokens", "4").withBody("kept although the stream left")));
         String body = chat("stream then leave").replace("{\"model\"", "{\"stream\":true,\"model\"");
-        URI base = URI.create(baseUrl());
-        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
-                    + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(bytes);
-            out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            do {
-                line = in.readLine();
-            } while (line != null && !line.equals(": keep-alive"));
-            assertThat(line).isNotNull();
-        }
+        LeavingClient.leaveAfterFirstHeartbeat(URI.create(baseUrl()), "/v1/chat/completions", body);
         Thread.sleep(3_500);
         HttpResponse<String> later = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
                 .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")

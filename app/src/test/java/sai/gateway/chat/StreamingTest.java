@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import sai.gateway.testing.Json;
 import sai.gateway.testing.OpenAiErrors;
 import sai.gateway.testing.OpenApiSchemas;
+import sai.gateway.testing.LeavingClient;
 import sai.gateway.testing.LogCapture;
 import sai.gateway.testing.SaiCalls;
 import sai.gateway.testing.SaiFakeTest;
@@ -113,22 +114,7 @@ class StreamingTest extends SaiFakeTest {
         sai.stubFor(executeStub().willReturn(aResponse().withStatus(200).withFixedDelay(SAI_DELAY_MS).withBody("Nobody reads this")));
         LogCapture logs = LogCapture.attachToRoot();
         try {
-            URI base = URI.create(baseUrl());
-            try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
-                byte[] body = streamRequest(true).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                java.io.OutputStream out = socket.getOutputStream();
-                out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
-                        + body.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                out.write(body);
-                out.flush();
-                java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
-                        java.nio.charset.StandardCharsets.UTF_8));
-                String line;
-                do {
-                    line = in.readLine();
-                } while (line != null && !line.equals(": keep-alive"));
-                assertThat(line).as("a heartbeat, so the stream was open when the client left").isNotNull();
-            }
+            LeavingClient.leaveAfterFirstHeartbeat(URI.create(baseUrl()), "/v1/chat/completions", streamRequest(true));
             Thread.sleep(SAI_DELAY_MS + 1_500);
             String afterLeaving = logs.text();
 
