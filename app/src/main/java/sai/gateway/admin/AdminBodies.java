@@ -1,5 +1,7 @@
 package sai.gateway.admin;
 
+import sai.gateway.limits.RateCeilings;
+
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import sai.gateway.error.ErrorCode;
@@ -79,8 +81,8 @@ final class AdminBodies {
                             + String.join(", ", BUDGET_FIELDS) + ".");
                 }
             }
-            Long perDay = whole(budget, "tokens_per_day", Long.MAX_VALUE);
-            Long perMonth = whole(budget, "tokens_per_month", Long.MAX_VALUE);
+            Long perDay = whole(budget, "tokens_per_day", RateCeilings.PER_DAY);
+            Long perMonth = whole(budget, "tokens_per_month", RateCeilings.PER_MONTH);
             budgets.put(entry.getKey(), new ModelBudget(perDay == null ? 0 : perDay, perMonth == null ? 0 : perMonth));
         }
         return budgets;
@@ -102,7 +104,13 @@ final class AdminBodies {
 
     @Nullable
     private static Long count(JsonNode root, String name) {
-        return whole(root, name, Long.MAX_VALUE);
+        // The most a limit can be (RateCeilings): above it the key's or tenant's every request would fail to build its bucket.
+        long max = switch (name) {
+            case "tokens_per_day" -> RateCeilings.PER_DAY;
+            case "tokens_per_month" -> RateCeilings.PER_MONTH;
+            default -> RateCeilings.PER_MINUTE;
+        };
+        return whole(root, name, max);
     }
 
     /** A whole number from 0 to {@code max}: {@code 2.0} is 2, {@code 1.5}, {@code -1} and {@code "5"} are refused. */

@@ -1,5 +1,7 @@
 package sai.gateway.config;
 
+import sai.gateway.limits.RateCeilings;
+
 import sai.gateway.StartupConfigurationCheck;
 
 import io.micronaut.context.exceptions.ConfigurationException;
@@ -50,8 +52,9 @@ public enum Setting {
     SAI_MAX_CONTEXT_TOKENS("sai.max-context-tokens", true, wholeNumber(1, Integer.MAX_VALUE, "tokens", "128000")),
     GATEWAY_REQUIRE_API_KEYS("secrets.require-gateway-api-keys", true, bool()),
     SAI_SECRET_TTL("secrets.aws.ttl", true, duration(Accepted.MAX_DURATION, "5m")),
-    RATE_LIMIT_RPM("limits.requests-per-minute", true, wholeNumber(0, Long.MAX_VALUE, "requests per minute", "0 turns the limit off", "60")),
-    TOKEN_QUOTA_DAILY("limits.tokens-per-day", true, wholeNumber(0, Long.MAX_VALUE, "tokens per day", "0 turns the quota off", "200000")),
+    RATE_LIMIT_RPM("limits.requests-per-minute", true,
+            wholeNumber(0, RateCeilings.PER_MINUTE, "requests per minute", "0 turns the limit off", "60")),
+    TOKEN_QUOTA_DAILY("limits.tokens-per-day", true, wholeNumber(0, RateCeilings.PER_DAY, "tokens per day", "0 turns the quota off", "200000")),
     // A Redis URL may carry a password: never repeated in the message.
     REDIS_URL("limits.redis-url", false, optional(uriWithScheme("redis://redis:6379", Accepted.REDIS_SCHEMES))),
     RATE_LIMIT_FAIL_OPEN("limits.fail-open", true, bool()),

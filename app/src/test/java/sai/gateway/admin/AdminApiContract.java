@@ -297,6 +297,12 @@ abstract class AdminApiContract extends SaiFakeTest {
             "{\"name\":\"a\",\"requests_per_minute\":1.5}|invalid_type|requests_per_minute",
             "{\"name\":\"a\",\"tokens_per_day\":-1}|invalid_value|tokens_per_day",
             "{\"name\":\"a\",\"tokens_per_month\":1e40}|invalid_value|tokens_per_month",
+            // Above one token per nanosecond a limit's bucket cannot be built: every request under it failed.
+            "{\"name\":\"a\",\"tokens_per_day\":86400000000001}|invalid_value|tokens_per_day",
+            "{\"name\":\"a\",\"tokens_per_month\":2678400000000001}|invalid_value|tokens_per_month",
+            "{\"name\":\"a\",\"requests_per_minute\":60000000001}|invalid_value|requests_per_minute",
+            "{\"name\":\"a\",\"tokens_per_minute\":60000000001}|invalid_value|tokens_per_minute",
+            "{\"name\":\"a\",\"model_budgets\":{\"sai-model\":{\"tokens_per_day\":86400000000001}}}|invalid_value|tokens_per_day",
             "{\"name\":\"a\",\"sai_api_key\":\"bad key\\n\"}|invalid_value|sai_api_key",
             "{}|invalid_value|name"})
     void aBadTenantBodyIsA400NamingTheField(String body, String code, String param) {
