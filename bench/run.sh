@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SAI Gateway benchmark (issue 3): direct, nginx one hop, Portkey and SAI Gateway, in one run, on
 # loopback, against stubs that answer instantly; optionally the gateway with virtual keys (keys) and
-# with the response cache hitting and missing (cache-hit, cache-miss). See bench/README.md. Not run by CI.
+# with the response cache hitting and missing (cache-hit, cache-miss), and with every feature an operator would turn
+# on (features). See bench/README.md. Not run by CI.
 #
 #   bench/run.sh                                  # full run (about 11 minutes)
 #   DURATION=3 WARMUP=2 CONCURRENCY="1 16" bench/run.sh   # quick check
@@ -49,7 +50,7 @@ die() { log "ERROR: $*"; exit 1; }
 [[ $WARMUP =~ ^[0-9]+$ ]] || die "WARMUP must be a number of seconds"
 for c in $CONCURRENCY $WARMUP_CONCURRENCY; do [[ $c =~ ^[0-9]+$ && $c -gt 0 ]] || die "bad concurrency: $c"; done
 [[ $SKIP_PORTKEY == 1 ]] && CONTENDERS=$(tr ' ' '\n' <<<"$CONTENDERS" | grep -vx portkey | xargs)
-for k in $CONTENDERS; do [[ $k =~ ^(direct|nginx|portkey|gateway|keys|cache-hit|cache-miss)$ ]] || die "unknown contender: $k"; done
+for k in $CONTENDERS; do [[ $k =~ ^(direct|nginx|portkey|gateway|keys|cache-hit|cache-miss|features)$ ]] || die "unknown contender: $k"; done
 for m in $MODES; do [[ $m =~ ^(plain|stream)$ ]] || die "unknown mode: $m"; done
 has() { [[ " $CONTENDERS " == *" $1 "* ]]; }
 
@@ -104,6 +105,7 @@ NGINX_BIN=$(command -v nginx || echo /usr/sbin/nginx)
 # ---------------------------------------------------------------- temp dir, teardown
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/sai-bench.XXXXXX")
 NGINX_PID="" PORTKEY_PID="" GATEWAY_PID="" SAMPLER_PID="" WRK_PID="" KEYS_PID="" KEYS_KEY="" HIT_PID="" MISS_PID=""
+FEATURES_PID="" FEATURES_KEY=""
 
 stop_pid() { # pid [signal]: signal one process we started, wait up to 10 s, then kill it
     local pid=$1 sig=${2:-TERM} i
@@ -146,7 +148,7 @@ fi
 cp "$JAR" "$TMP/gateway.jar"   # a rebuild during the run must not change what runs
 
 # ---------------------------------------------------------------- ports (loopback, checked free)
-read -r STUB_PORT HOP_PORT PORTKEY_PORT GATEWAY_PORT KEYS_PORT HIT_PORT MISS_PORT < <(python3 - <<'EOF'
+read -r STUB_PORT HOP_PORT PORTKEY_PORT GATEWAY_PORT KEYS_PORT HIT_PORT MISS_PORT FEATURES_PORT < <(python3 - <<'EOF'
 import random, socket
 ports = []
 candidates = list(range(20000, 32000))   # below Linux's ephemeral range (32768-60999)
@@ -160,14 +162,14 @@ for p in candidates:
         pass
     finally:
         s.close()
-    if len(ports) == 7:
+    if len(ports) == 8:
         break
 print(*ports)
 EOF
 )
-[[ -n ${MISS_PORT:-} ]] || die "could not find free loopback ports"
+[[ -n ${FEATURES_PORT:-} ]] || die "could not find free loopback ports"
 log "ports on 127.0.0.1: stub $STUB_PORT, nginx hop $HOP_PORT, Portkey $PORTKEY_PORT, gateway $GATEWAY_PORT, gateway with keys $KEYS_PORT," \
-    "cache hit $HIT_PORT, cache miss $MISS_PORT"
+    "cache hit $HIT_PORT, cache miss $MISS_PORT, features $FEATURES_PORT"
 
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
@@ -182,11 +184,12 @@ NGINX_PID=$!
 pid_of() {
     case $1 in
     gateway) echo "$GATEWAY_PID" ;; keys) echo "$KEYS_PID" ;; portkey) echo "$PORTKEY_PID" ;;
-    cache-hit) echo "$HIT_PID" ;; cache-miss) echo "$MISS_PID" ;; *) echo "" ;;
+    cache-hit) echo "$HIT_PID" ;; cache-miss) echo "$MISS_PID" ;; features) echo "$FEATURES_PID" ;; *) echo "" ;;
     esac
 }
 port_of() {
-    case $1 in gateway) echo "$GATEWAY_PORT" ;; keys) echo "$KEYS_PORT" ;; cache-hit) echo "$HIT_PORT" ;; cache-miss) echo "$MISS_PORT" ;; esac
+    case $1 in gateway) echo "$GATEWAY_PORT" ;; keys) echo "$KEYS_PORT" ;; cache-hit) echo "$HIT_PORT" ;; cache-miss) echo "$MISS_PORT" ;;
+    features) echo "$FEATURES_PORT" ;; esac
 }
 
 CLEAN_ENV=(env -i "PATH=$PATH" "HOME=${HOME:-/root}" "LANG=${LANG:-C.UTF-8}")
@@ -214,6 +217,18 @@ fi
 CACHE_TTL_BENCH=10m
 if has cache-hit; then start_gateway cache-hit "$HIT_PORT" CACHE_TTL="$CACHE_TTL_BENCH"; HIT_PID=$STARTED_PID; fi
 if has cache-miss; then start_gateway cache-miss "$MISS_PORT" CACHE_TTL="$CACHE_TTL_BENCH"; MISS_PID=$STARTED_PID; fi
+# The same jar with every feature an operator would turn on (issue 16): metrics, tracing sampling 10% to a local OTLP
+# receiver (the stub's /otlp, which answers 200), the per-client limits, virtual keys with usage records on the embedded
+# database, and the cache on, every request a miss (cache.lua's new request each time). Called with a virtual key.
+if has features; then
+    mkdir -p "$TMP/features-data"
+    start_gateway features "$FEATURES_PORT" METRICS_ENABLED=true OTEL_SDK_DISABLED=false \
+        OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG=0.1 \
+        OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$STUB_PORT/otlp" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf \
+        RATE_LIMIT_RPM=1000000000 TOKEN_QUOTA_DAILY=1000000000000 \
+        GATEWAY_ADMIN_KEY="$KEYS_ADMIN" DATA_DIR="$TMP/features-data" CACHE_TTL="$CACHE_TTL_BENCH"
+    FEATURES_PID=$STARTED_PID
+fi
 # Part of every cache-miss tag, so that no two runs' requests are the same even in a cache that outlives one.
 RUN_NONCE=$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')
 if has portkey; then
@@ -241,16 +256,27 @@ if has gateway; then
     wait_http gateway "$GATEWAY_PID" "http://127.0.0.1:$GATEWAY_PORT/health"
     log "gateway up after $(($(date +%s%3N) - START_MS)) ms (pid $GATEWAY_PID)"
 fi
+# A tenant and a key with limits far above the load, so every limit and budget is checked and none refuses; sets NEW_KEY.
+create_key() { # port
+    local tenant
+    tenant=$(curl -s "http://127.0.0.1:$1/admin/tenants" -H "Authorization: Bearer $KEYS_ADMIN" -H 'Content-Type: application/json' \
+        -d '{"name":"bench","requests_per_minute":1000000000,"tokens_per_minute":10000000000,"tokens_per_day":10000000000000,"tokens_per_month":100000000000000}' \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])') || die "could not create the bench tenant on port $1"
+    NEW_KEY=$(curl -s "http://127.0.0.1:$1/admin/keys" -H "Authorization: Bearer $KEYS_ADMIN" -H 'Content-Type: application/json' \
+        -d "{\"tenant_id\":\"$tenant\",\"name\":\"bench\",\"requests_per_minute\":1000000000,\"tokens_per_day\":10000000000000}" \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])') || die "could not create the bench key on port $1"
+}
 if has keys; then
     wait_http keys "$KEYS_PID" "http://127.0.0.1:$KEYS_PORT/health"
-    # A tenant and a key with limits far above the load, so every limit and budget is checked and none refuses.
-    tenant=$(curl -s "http://127.0.0.1:$KEYS_PORT/admin/tenants" -H "Authorization: Bearer $KEYS_ADMIN" -H 'Content-Type: application/json' \
-        -d '{"name":"bench","requests_per_minute":1000000000,"tokens_per_minute":10000000000,"tokens_per_day":10000000000000,"tokens_per_month":100000000000000}' \
-        | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])') || die "could not create the bench tenant"
-    KEYS_KEY=$(curl -s "http://127.0.0.1:$KEYS_PORT/admin/keys" -H "Authorization: Bearer $KEYS_ADMIN" -H 'Content-Type: application/json' \
-        -d "{\"tenant_id\":\"$tenant\",\"name\":\"bench\",\"requests_per_minute\":1000000000,\"tokens_per_day\":10000000000000}" \
-        | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])') || die "could not create the bench key"
-    log "gateway with keys up (pid $KEYS_PID): tenant $tenant, a virtual key with every limit set"
+    create_key "$KEYS_PORT"
+    KEYS_KEY=$NEW_KEY
+    log "gateway with keys up (pid $KEYS_PID): a tenant and a virtual key with every limit set"
+fi
+if has features; then
+    wait_http features "$FEATURES_PID" "http://127.0.0.1:$FEATURES_PORT/health"
+    create_key "$FEATURES_PORT"
+    FEATURES_KEY=$NEW_KEY
+    log "gateway with every feature up (pid $FEATURES_PID): metrics, tracing 10% to the stub, limits, a virtual key, cache on"
 fi
 for k in cache-hit cache-miss; do
     if has $k; then
@@ -292,9 +318,10 @@ target() {
         T_URL=http://127.0.0.1:$KEYS_PORT/v1/chat/completions
         T_HEADERS=("Authorization: Bearer $KEYS_KEY")
         ;;
-    cache-hit | cache-miss)
+    cache-hit | cache-miss | features)
         T_URL=http://127.0.0.1:$(port_of "$k")/v1/chat/completions T_SCRIPT=$LIB/cache.lua
         if [[ $m == stream ]]; then T_BODY=$TMP/chat-seq-stream.json; else T_BODY=$TMP/chat-seq.json; fi
+        [[ $k == features ]] && T_HEADERS=("Authorization: Bearer $FEATURES_KEY")
         ;;
     esac
     if [[ $k == portkey || $k == gateway || $k == keys ]]; then
@@ -303,7 +330,7 @@ target() {
     T_ARGS=("$T_BODY" "$T_EXPECT")
     # cache-hit's one token has the shape of cache-miss's (and their bodies the same size within a few bytes)
     [[ $k == cache-hit ]] && T_ARGS+=(HIT "fixed:$(hit_token)")
-    [[ $k == cache-miss ]] && T_ARGS+=(MISS "count:$RUN_NONCE-$tag")
+    [[ $k == cache-miss || $k == features ]] && T_ARGS+=(MISS "count:$RUN_NONCE-$tag")
     return 0
 }
 hit_token() { echo "$RUN_NONCE-hit-00-0000000000"; }
@@ -334,7 +361,7 @@ for m in $MODES; do
         body=$T_BODY
         case $k in
         cache-hit) body=$TMP/smoke-$k-$m.json; seq_body "$T_BODY" "$(hit_token)" "$body" ;;
-        cache-miss) body=$TMP/smoke-$k-$m.json; seq_body "$T_BODY" "$RUN_NONCE-check-$m-00-0000000000" "$body" ;;
+        cache-miss | features) body=$TMP/smoke-$k-$m.json; seq_body "$T_BODY" "$RUN_NONCE-check-$m-00-0000000000" "$body" ;;
         esac
         code=$(smoke "$k" "$m" "$body" "smoke-$k-$m")
         if [[ $code == 200 ]] && grep -qF -- "$T_EXPECT" "$TMP/smoke-$k-$m.out"; then
@@ -347,7 +374,7 @@ for m in $MODES; do
         gateway)
             [[ $first == none ]] || die "smoke gateway/$m: x-cache: $first, but the gateway runs with the cache off"
             ;;
-        cache-hit | cache-miss)
+        cache-hit | cache-miss | features)
             # The same request again: a hit, for cache-hit what every measured request will be, for cache-miss the
             # proof that its misses were stored (so the load's misses pay for the write too).
             [[ $code == 200 ]] || die "smoke $k/$m: HTTP $code; the cache cannot be checked"
@@ -362,7 +389,7 @@ for m in $MODES; do
     done
 done
 # The cache is created with the first request that uses it, and says where it keeps its answers.
-for k in cache-hit cache-miss; do
+for k in cache-hit cache-miss features; do
     if has $k; then
         line=$(grep -h '\[CACHE\] response cache on' "$TMP/$k-logs"/sai_handler.log* 2>/dev/null | tail -1)
         [[ $line == *"in memory"* ]] || die "$k: expected the log line '[CACHE] response cache on: ... in memory', got: ${line:-nothing}"
@@ -428,12 +455,12 @@ run_level() { # contender mode concurrency
         $2, $1, $3, $6, $7, $9, $17, ($18 == "" ? "-" : $18), ($19 == "" ? "-" : $19),
         ($20 == "" ? "" : "  x-cache HIT " $20 " MISS " $21) }' >&2
     if ! grep -q '^BENCH ' "$base.wrk"; then log "WARNING wrk gave no result: $(head -c 300 "$base.wrk")"; fi
-    if [[ $k == cache-* ]] && ! grep -q '^CACHE ' "$base.wrk"; then log "WARNING $k: wrk gave no x-cache counts"; fi
+    if [[ $k == cache-* || $k == features ]] && ! grep -q '^CACHE ' "$base.wrk"; then log "WARNING $k: wrk gave no x-cache counts"; fi
     if [[ $k == cache-hit ]] && grep -q '^CACHE ' "$base.wrk" && ! grep -q '^CACHE hit=[0-9]* miss=0 none=0$' "$base.wrk"; then
         log "WARNING cache-hit/$m c=$c: not every answer was a hit ($(grep '^CACHE ' "$base.wrk")); they count as errors"
     fi
-    if [[ $k == cache-miss ]] && grep -q '^CACHE ' "$base.wrk" && ! grep -q '^CACHE hit=0 miss=[0-9]* none=0$' "$base.wrk"; then
-        log "WARNING cache-miss/$m c=$c: not every answer was a miss ($(grep '^CACHE ' "$base.wrk")); they count as errors"
+    if [[ $k == cache-miss || $k == features ]] && grep -q '^CACHE ' "$base.wrk" && ! grep -q '^CACHE hit=0 miss=[0-9]* none=0$' "$base.wrk"; then
+        log "WARNING $k/$m c=$c: not every answer was a miss ($(grep '^CACHE ' "$base.wrk")); they count as errors"
     fi
 }
 
@@ -517,7 +544,7 @@ fi
     printf 'request\t%s\n' "$(cat "$TMP/gen.out")"
     printf 'answer\tsame text and usage (540 + 260 tokens) from every stub; streams: role chunk, content chunks of at most 512 characters, finish chunk, usage chunk, [DONE]\n'
     printf 'note\tdirect and nginx one hop: plain mode posts the SAI execute request to the SAI stub; stream mode posts the chat request to a stub that sends the same SSE stream the gateway produces (SAI itself never streams)\n'
-    for k in gateway cache-hit cache-miss; do
+    for k in gateway cache-hit cache-miss features; do
         if has $k; then
             printf 'note\t%s RSS at the end: %s MB; %s (what rotation at 5 MB kept of it): %s lines, %s WARN, %s ERROR\n' "$k" "$(rss_now "$(pid_of $k)")" \
                 sai_handler.log "$(cat "$TMP/$k-logs"/sai_handler.log* 2>/dev/null | wc -l)" \
@@ -527,6 +554,10 @@ fi
     done
     if has cache-hit || has cache-miss; then
         printf 'note\tcache-hit and cache-miss: the same jar and JVM options as the gateway, plus `CACHE_TTL=%s` (in memory, the default bounds of 10000 answers and 32 MB); both post the chat request with ` (ref TOKEN)` ending the last user message: cache-hit one token throughout (its first request, before the load, is the only miss), cache-miss a new token every request (so every one calls the stub and is stored; after 10000 the cache is full and every store evicts an answer). wrk builds their requests in Lua (`bench/lib/cache.lua`), the others send a fixed one; every answer'"'"'s `x-cache` is counted and a wrong one is an error\n' "$CACHE_TTL_BENCH"
+    fi
+    if has features; then
+        printf 'note\tfeatures: the same jar and JVM options as the gateway, plus METRICS_ENABLED=true, OTEL_SDK_DISABLED=false with OTEL_TRACES_SAMPLER=parentbased_traceidratio and OTEL_TRACES_SAMPLER_ARG=0.1 to the stub'"'"'s /otlp (http/protobuf; nginx answers 200), RATE_LIMIT_RPM and TOKEN_QUOTA_DAILY far above the load, GATEWAY_ADMIN_KEY with the embedded database (a tenant and a virtual key with every limit set, usage records written), CACHE_TTL=%s with every request a miss (bench/lib/cache.lua); exported trace requests seen by the stub: %s\n' \
+            "$CACHE_TTL_BENCH" "$(grep -c 'POST /otlp/v1/traces' "$TMP/stub-access.log" 2>/dev/null || echo '?')"
     fi
     if has keys; then
         printf 'note\tgateway with keys: RSS at the end %s MB; the bench key'"'"'s /v1/me at the end: %s\n' "$(rss_now "$KEYS_PID")" \

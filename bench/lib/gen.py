@@ -203,6 +203,14 @@ http {{
             return 200 {nginx_quote(openai_sse())};
         }}
 
+        # The OTLP receiver of the features contender: every export accepted with an empty (valid) answer, each one
+        # logged so the report can say that spans were exported.
+        location = /otlp/v1/traces {{
+            access_log stub-access.log;
+            default_type application/x-protobuf;
+            return 200 '';
+        }}
+
         location / {{
             return 404 'unknown stub path';
         }}
