@@ -102,7 +102,8 @@ public interface SettingRule {
 
     /** {@code note} explains a special value, for example what 0 means. */
     static SettingRule wholeNumber(long min, long max, String unit, String note, String example) {
-        String range = max >= Integer.MAX_VALUE ? ", at least " + min : " from " + min + " to " + max;
+        // Integer.MAX_VALUE and Long.MAX_VALUE say "no upper limit"; any other bound is stated, however large.
+        String range = max == Integer.MAX_VALUE || max == Long.MAX_VALUE ? ", at least " + min : " from " + min + " to " + max;
         String expected = "must be a whole number" + (unit.isEmpty() ? "" : " of " + unit) + range
                 + (note.isEmpty() ? "" : " (" + note + ")") + ", for example " + example;
         return value -> {
