@@ -107,6 +107,12 @@ public class GatewayAccessFilter implements Ordered {
         return null;
     }
 
+    /**
+     * The Lambda Web Adapter's SnapStart hook (function-lambda's SnapStartHookController, streaming mode only), which the
+     * adapter calls without a key and refuses to outside callers itself; elsewhere no route answers it.
+     */
+    public static final String LAMBDA_RESTORE_HOOK = "/lambda/snapstart/after-restore";
+
     /** A dot segment never makes a path public: {@code /health/../v1/models} must not count as health, whatever a router makes of it. */
     static boolean isPublic(String path) {
         if (path.contains("/.")) {
@@ -114,9 +120,7 @@ public class GatewayAccessFilter implements Ordered {
         }
         return path.equals("/health") || path.startsWith("/health/") || path.equals("/prometheus") || path.equals("/prometheus/")
                 || path.equals("/simulator") || path.startsWith("/simulator/")
-                // The Lambda Web Adapter's SnapStart hook (function-lambda's SnapStartHookController, streaming mode only), which
-                // the adapter calls without a key and refuses to outside callers itself; elsewhere no route answers it.
-                || path.equals("/lambda/snapstart/after-restore");
+                || path.equals(LAMBDA_RESTORE_HOOK);
     }
 
     /** Checks every key, without stopping at a match, so timing says nothing about which key or how much matched. */

@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import sai.gateway.config.GatewayConfiguration;
 
 import java.util.concurrent.atomic.AtomicReference;
@@ -45,15 +46,7 @@ public class SseStreams {
     /** The SAI call's subscription, cancelled when the body is, even if the body is cancelled before the call started. */
     private static final class Upstream extends AtomicReference<Subscription> {
 
-        private static final Subscription CANCELLED = new Subscription() {
-            @Override
-            public void request(long n) {
-            }
-
-            @Override
-            public void cancel() {
-            }
-        };
+        private static final Subscription CANCELLED = Operators.cancelledSubscription();
 
         void started(Subscription subscription) {
             if (!compareAndSet(null, subscription)) {

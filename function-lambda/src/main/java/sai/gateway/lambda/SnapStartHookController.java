@@ -6,6 +6,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import sai.gateway.auth.GatewayAccessFilter;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 @Requires(env = "streaming")
 final class SnapStartHookController {
 
-    static final String PATH = "/lambda/snapstart/after-restore";
+    static final String PATH = GatewayAccessFilter.LAMBDA_RESTORE_HOOK;
     private static final long MIN_SECONDS_APART = 10;
 
     private final SnapStartRestoreHook hook;
