@@ -9,11 +9,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sai.gateway.testing.LeavingClient;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -235,20 +232,7 @@ class StreamingModeIT {
         sai.stubFor(post(urlPathEqualTo(EXECUTE)).willReturn(aResponse().withStatus(200).withFixedDelay(2_500).withBody("tarde")));
 
         try (AdapterLaunch function = AdapterLaunch.start(taskRoot, settings("STREAM_HEARTBEAT_SECONDS", "1"))) {
-            try (Socket socket = new Socket("127.0.0.1", function.port)) {
-                byte[] body = CHAT.getBytes(StandardCharsets.UTF_8);
-                OutputStream out = socket.getOutputStream();
-                out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
-                        + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(body);
-                out.flush();
-                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-                String line;
-                do {
-                    line = in.readLine();
-                } while (line != null && !line.startsWith(": keep-alive"));
-                assertThat(line).as("a heartbeat before leaving").isNotNull();
-            }
+            LeavingClient.leaveAfterFirstHeartbeat(function.base, "/v1/chat/completions", CHAT);
             Thread.sleep(4_000);
             String afterLeaving = function.output();
 
