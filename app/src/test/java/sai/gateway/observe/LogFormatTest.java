@@ -1,6 +1,5 @@
 package sai.gateway.observe;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
@@ -129,9 +128,9 @@ class LogFormatTest extends SaiFakeTest {
         Iterator<Appender<ILoggingEvent>> appenders = configured.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).iteratorForAppenders();
         while (appenders.hasNext()) {
             Appender<ILoggingEvent> appender = appenders.next();
-            if (appender instanceof AsyncAppender async) {
+            if (appender instanceof BatchingAppender writer) {
                 // Synchronously: the lines are complete when the response has arrived.
-                async.iteratorForAppenders().forEachRemaining(this::redirect);
+                writer.iteratorForAppenders().forEachRemaining(this::redirect);
             } else {
                 redirect(appender);
             }

@@ -1,6 +1,5 @@
 package sai.gateway.observe;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
@@ -76,9 +75,9 @@ class LogRotationTest {
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(context);
         configurator.doConfigure(LogRotationTest.class.getResource("/logback.xml"));
-        Appender<ILoggingEvent> async = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("ASYNC_FILE");
-        assertThat(async).as("logback.xml writes a file through ASYNC_FILE").isInstanceOf(AsyncAppender.class);
-        Appender<ILoggingEvent> file = ((AsyncAppender) async).getAppender("FILE");
+        Appender<ILoggingEvent> writer = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("WRITER");
+        assertThat(writer).as("logback.xml writes a file through WRITER").isInstanceOf(BatchingAppender.class);
+        Appender<ILoggingEvent> file = ((BatchingAppender) writer).getAppender("FILE");
         assertThat(file).isInstanceOf(RollingFileAppender.class);
         @SuppressWarnings("unchecked")
         RollingFileAppender<ILoggingEvent> rolling = (RollingFileAppender<ILoggingEvent>) file;
