@@ -15,8 +15,16 @@ REPO=$(cd "$BENCH_DIR/.." && pwd)
 LIB=$BENCH_DIR/lib
 
 DURATION=${DURATION:-15}                 # seconds per measured level
-WARMUP=${WARMUP:-10}                     # seconds of warm-up per contender and mode (0: none)
-WARMUP_CONCURRENCY=${WARMUP_CONCURRENCY:-16}
+# Warm-up per contender and mode: "auto" runs WARMUP_SLICE-second slices until the last three are within
+# WARMUP_SPREAD of their mean (the JIT has settled), at least WARMUP_MIN and at most WARMUP_MAX seconds; a number
+# is a fixed warm-up in seconds (0: none). Measured here (issue 16): the plain gateway settles after about 30 s of
+# load at c=64, with every feature on after about 75 s.
+WARMUP=${WARMUP:-auto}
+WARMUP_SLICE=${WARMUP_SLICE:-5}
+WARMUP_MIN=${WARMUP_MIN:-30}
+WARMUP_MAX=${WARMUP_MAX:-150}
+WARMUP_SPREAD=${WARMUP_SPREAD:-0.08}
+WARMUP_CONCURRENCY=${WARMUP_CONCURRENCY:-64}
 CONCURRENCY=${CONCURRENCY:-"1 16 64 256"}
 MODES=${MODES:-"plain stream"}           # plain: non-streaming; stream: "stream": true
 CONTENDERS=${CONTENDERS:-"direct nginx portkey gateway"}
@@ -24,6 +32,8 @@ SKIP_PORTKEY=${SKIP_PORTKEY:-0}
 SKIP_INSTALL=${SKIP_INSTALL:-0}          # 1: do not apt-get/npm install anything
 SKIP_BUILD=${SKIP_BUILD:-0}              # 1: use the jar already in app/target
 GATEWAY_JAR=${GATEWAY_JAR:-}             # a jar to use instead of building
+BASELINE_JAR=${BASELINE_JAR:-}           # another build (contenders baseline, baseline-features): before and after in one run
+BASELINE_LABEL=${BASELINE_LABEL:-}       # its name in the report (default: the jar's file name)
 LAMBDA_JAR=${LAMBDA_JAR:-}               # the function-lambda jar to probe instead of building it
 LAMBDA_RUNS=${LAMBDA_RUNS:-10}           # fresh JVMs for the Lambda cold start, each mode (0: skip)
 STREAMING_ZIP=${STREAMING_ZIP:-}         # the streaming mode's package to probe instead of building it
@@ -47,12 +57,14 @@ log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 [[ $DURATION =~ ^[0-9]+$ && $DURATION -gt 0 ]] || die "DURATION must be a positive number of seconds"
-[[ $WARMUP =~ ^[0-9]+$ ]] || die "WARMUP must be a number of seconds"
+[[ $WARMUP == auto || $WARMUP =~ ^[0-9]+$ ]] || die "WARMUP must be auto or a number of seconds"
+for v in WARMUP_SLICE WARMUP_MIN WARMUP_MAX; do [[ ${!v} =~ ^[0-9]+$ && ${!v} -gt 0 ]] || die "$v must be a positive number of seconds"; done
 for c in $CONCURRENCY $WARMUP_CONCURRENCY; do [[ $c =~ ^[0-9]+$ && $c -gt 0 ]] || die "bad concurrency: $c"; done
 [[ $SKIP_PORTKEY == 1 ]] && CONTENDERS=$(tr ' ' '\n' <<<"$CONTENDERS" | grep -vx portkey | xargs)
-for k in $CONTENDERS; do [[ $k =~ ^(direct|nginx|portkey|gateway|keys|cache-hit|cache-miss|features)$ ]] || die "unknown contender: $k"; done
+for k in $CONTENDERS; do [[ $k =~ ^(direct|nginx|portkey|gateway|keys|cache-hit|cache-miss|features|baseline|baseline-features)$ ]] || die "unknown contender: $k"; done
 for m in $MODES; do [[ $m =~ ^(plain|stream)$ ]] || die "unknown mode: $m"; done
 has() { [[ " $CONTENDERS " == *" $1 "* ]]; }
+if has baseline || has baseline-features; then [[ -f $BASELINE_JAR ]] || die "contenders baseline and baseline-features need BASELINE_JAR (a jar file)"; fi
 
 # ---------------------------------------------------------------- installs (idempotent)
 node_version() { # package name -> its version in bench/.tools, or nothing
@@ -105,7 +117,7 @@ NGINX_BIN=$(command -v nginx || echo /usr/sbin/nginx)
 # ---------------------------------------------------------------- temp dir, teardown
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/sai-bench.XXXXXX")
 NGINX_PID="" PORTKEY_PID="" GATEWAY_PID="" SAMPLER_PID="" WRK_PID="" KEYS_PID="" KEYS_KEY="" HIT_PID="" MISS_PID=""
-FEATURES_PID="" FEATURES_KEY=""
+FEATURES_PID="" FEATURES_KEY="" BASE_PID="" BASE_FEATURES_PID="" BASE_FEATURES_KEY=""
 
 stop_pid() { # pid [signal]: signal one process we started, wait up to 10 s, then kill it
     local pid=$1 sig=${2:-TERM} i
@@ -126,6 +138,9 @@ cleanup() {
     stop_pid "$KEYS_PID"
     stop_pid "$HIT_PID"
     stop_pid "$MISS_PID"
+    stop_pid "$FEATURES_PID"
+    stop_pid "$BASE_PID"
+    stop_pid "$BASE_FEATURES_PID"
     stop_pid "$PORTKEY_PID"
     stop_pid "$NGINX_PID" QUIT
     if [[ $KEEP_TMP == 1 ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
@@ -146,9 +161,13 @@ else
 fi
 [[ -f $JAR ]] || die "gateway jar not found: $JAR"
 cp "$JAR" "$TMP/gateway.jar"   # a rebuild during the run must not change what runs
+if [[ -n $BASELINE_JAR ]]; then
+    cp "$BASELINE_JAR" "$TMP/baseline.jar"
+    BASELINE_LABEL=${BASELINE_LABEL:-$(basename "$BASELINE_JAR")}
+fi
 
 # ---------------------------------------------------------------- ports (loopback, checked free)
-read -r STUB_PORT HOP_PORT PORTKEY_PORT GATEWAY_PORT KEYS_PORT HIT_PORT MISS_PORT FEATURES_PORT < <(python3 - <<'EOF'
+read -r STUB_PORT HOP_PORT PORTKEY_PORT GATEWAY_PORT KEYS_PORT HIT_PORT MISS_PORT FEATURES_PORT BASE_PORT BASE_FEATURES_PORT < <(python3 - <<'EOF'
 import random, socket
 ports = []
 candidates = list(range(20000, 32000))   # below Linux's ephemeral range (32768-60999)
@@ -162,14 +181,14 @@ for p in candidates:
         pass
     finally:
         s.close()
-    if len(ports) == 8:
+    if len(ports) == 10:
         break
 print(*ports)
 EOF
 )
-[[ -n ${FEATURES_PORT:-} ]] || die "could not find free loopback ports"
+[[ -n ${BASE_FEATURES_PORT:-} ]] || die "could not find free loopback ports"
 log "ports on 127.0.0.1: stub $STUB_PORT, nginx hop $HOP_PORT, Portkey $PORTKEY_PORT, gateway $GATEWAY_PORT, gateway with keys $KEYS_PORT," \
-    "cache hit $HIT_PORT, cache miss $MISS_PORT, features $FEATURES_PORT"
+    "cache hit $HIT_PORT, cache miss $MISS_PORT, features $FEATURES_PORT, baseline $BASE_PORT, baseline with features $BASE_FEATURES_PORT"
 
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
@@ -184,22 +203,24 @@ NGINX_PID=$!
 pid_of() {
     case $1 in
     gateway) echo "$GATEWAY_PID" ;; keys) echo "$KEYS_PID" ;; portkey) echo "$PORTKEY_PID" ;;
-    cache-hit) echo "$HIT_PID" ;; cache-miss) echo "$MISS_PID" ;; features) echo "$FEATURES_PID" ;; *) echo "" ;;
+    cache-hit) echo "$HIT_PID" ;; cache-miss) echo "$MISS_PID" ;; features) echo "$FEATURES_PID" ;;
+    baseline) echo "$BASE_PID" ;; baseline-features) echo "$BASE_FEATURES_PID" ;; *) echo "" ;;
     esac
 }
 port_of() {
     case $1 in gateway) echo "$GATEWAY_PORT" ;; keys) echo "$KEYS_PORT" ;; cache-hit) echo "$HIT_PORT" ;; cache-miss) echo "$MISS_PORT" ;;
-    features) echo "$FEATURES_PORT" ;; esac
+    features) echo "$FEATURES_PORT" ;; baseline) echo "$BASE_PORT" ;; baseline-features) echo "$BASE_FEATURES_PORT" ;; esac
 }
 
 CLEAN_ENV=(env -i "PATH=$PATH" "HOME=${HOME:-/root}" "LANG=${LANG:-C.UTF-8}")
 start_gateway() { # name port [VAR=value ...]: the jar in the background, console to $TMP/name.out; sets STARTED_PID
-    local name=$1 port=$2
+    local name=$1 port=$2 jar=$TMP/gateway.jar
     shift 2
+    [[ $name == baseline* ]] && jar=$TMP/baseline.jar
     mkdir -p "$TMP/$name-logs"
     (cd "$TMP" && exec "${CLEAN_ENV[@]}" SAI_URL="http://127.0.0.1:$STUB_PORT" SAI_TEMPLATE_ID=bench \
         SAI_KEY=bench-key PORT="$port" MICRONAUT_SERVER_HOST=127.0.0.1 LOG_DIR="$TMP/$name-logs" "$@" \
-        java $GATEWAY_JAVA_OPTS -jar "$TMP/gateway.jar" >"$TMP/$name.out" 2>&1) &
+        java $GATEWAY_JAVA_OPTS -jar "$jar" >"$TMP/$name.out" 2>&1) &
     STARTED_PID=$!
 }
 if has gateway; then start_gateway gateway "$GATEWAY_PORT"; GATEWAY_PID=$STARTED_PID; fi
@@ -220,15 +241,18 @@ if has cache-miss; then start_gateway cache-miss "$MISS_PORT" CACHE_TTL="$CACHE_
 # The same jar with every feature an operator would turn on (issue 16): metrics, tracing sampling 10% to a local OTLP
 # receiver (the stub's /otlp, which answers 200), the per-client limits, virtual keys with usage records on the embedded
 # database, and the cache on, every request a miss (cache.lua's new request each time). Called with a virtual key.
-if has features; then
-    mkdir -p "$TMP/features-data"
-    start_gateway features "$FEATURES_PORT" METRICS_ENABLED=true OTEL_SDK_DISABLED=false \
+start_features() { # name port: the jar with every feature on; sets STARTED_PID
+    mkdir -p "$TMP/$1-data"
+    start_gateway "$1" "$2" METRICS_ENABLED=true OTEL_SDK_DISABLED=false \
         OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG=0.1 \
         OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$STUB_PORT/otlp" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf \
         RATE_LIMIT_RPM=1000000000 TOKEN_QUOTA_DAILY=1000000000000 \
-        GATEWAY_ADMIN_KEY="$KEYS_ADMIN" DATA_DIR="$TMP/features-data" CACHE_TTL="$CACHE_TTL_BENCH"
-    FEATURES_PID=$STARTED_PID
-fi
+        GATEWAY_ADMIN_KEY="$KEYS_ADMIN" DATA_DIR="$TMP/$1-data" CACHE_TTL="$CACHE_TTL_BENCH"
+}
+if has features; then start_features features "$FEATURES_PORT"; FEATURES_PID=$STARTED_PID; fi
+# The same two with another build (BASELINE_JAR), so that a change is measured before and after in one run.
+if has baseline; then start_gateway baseline "$BASE_PORT"; BASE_PID=$STARTED_PID; fi
+if has baseline-features; then start_features baseline-features "$BASE_FEATURES_PORT"; BASE_FEATURES_PID=$STARTED_PID; fi
 # Part of every cache-miss tag, so that no two runs' requests are the same even in a cache that outlives one.
 RUN_NONCE=$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')
 if has portkey; then
@@ -278,6 +302,16 @@ if has features; then
     FEATURES_KEY=$NEW_KEY
     log "gateway with every feature up (pid $FEATURES_PID): metrics, tracing 10% to the stub, limits, a virtual key, cache on"
 fi
+if has baseline; then
+    wait_http baseline "$BASE_PID" "http://127.0.0.1:$BASE_PORT/health"
+    log "baseline up (pid $BASE_PID): $BASELINE_LABEL"
+fi
+if has baseline-features; then
+    wait_http baseline-features "$BASE_FEATURES_PID" "http://127.0.0.1:$BASE_FEATURES_PORT/health"
+    create_key "$BASE_FEATURES_PORT"
+    BASE_FEATURES_KEY=$NEW_KEY
+    log "baseline with every feature up (pid $BASE_FEATURES_PID): $BASELINE_LABEL"
+fi
 for k in cache-hit cache-miss; do
     if has $k; then
         wait_http $k "$(pid_of $k)" "http://127.0.0.1:$(port_of $k)/health"
@@ -311,26 +345,27 @@ target() {
         T_HEADERS=("x-portkey-provider: openai" "x-portkey-custom-host: http://127.0.0.1:$STUB_PORT/$path/v1"
             "Authorization: Bearer sk-bench-unused")
         ;;
-    gateway)
-        T_URL=http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions
+    gateway | baseline)
+        T_URL=http://127.0.0.1:$(port_of "$k")/v1/chat/completions
         ;;
     keys)
         T_URL=http://127.0.0.1:$KEYS_PORT/v1/chat/completions
         T_HEADERS=("Authorization: Bearer $KEYS_KEY")
         ;;
-    cache-hit | cache-miss | features)
+    cache-hit | cache-miss | features | baseline-features)
         T_URL=http://127.0.0.1:$(port_of "$k")/v1/chat/completions T_SCRIPT=$LIB/cache.lua
         if [[ $m == stream ]]; then T_BODY=$TMP/chat-seq-stream.json; else T_BODY=$TMP/chat-seq.json; fi
         [[ $k == features ]] && T_HEADERS=("Authorization: Bearer $FEATURES_KEY")
+        [[ $k == baseline-features ]] && T_HEADERS=("Authorization: Bearer $BASE_FEATURES_KEY")
         ;;
     esac
-    if [[ $k == portkey || $k == gateway || $k == keys ]]; then
+    if [[ $k == portkey || $k == gateway || $k == keys || $k == baseline ]]; then
         if [[ $m == stream ]]; then T_BODY=$TMP/chat-stream.json; else T_BODY=$TMP/chat.json; fi
     fi
     T_ARGS=("$T_BODY" "$T_EXPECT")
     # cache-hit's one token has the shape of cache-miss's (and their bodies the same size within a few bytes)
     [[ $k == cache-hit ]] && T_ARGS+=(HIT "fixed:$(hit_token)")
-    [[ $k == cache-miss || $k == features ]] && T_ARGS+=(MISS "count:$RUN_NONCE-$tag")
+    [[ $k == cache-miss || $k == features || $k == baseline-features ]] && T_ARGS+=(MISS "count:$RUN_NONCE-$tag")
     return 0
 }
 hit_token() { echo "$RUN_NONCE-hit-00-0000000000"; }
@@ -361,7 +396,7 @@ for m in $MODES; do
         body=$T_BODY
         case $k in
         cache-hit) body=$TMP/smoke-$k-$m.json; seq_body "$T_BODY" "$(hit_token)" "$body" ;;
-        cache-miss | features) body=$TMP/smoke-$k-$m.json; seq_body "$T_BODY" "$RUN_NONCE-check-$m-00-0000000000" "$body" ;;
+        cache-miss | features | baseline-features) body=$TMP/smoke-$k-$m.json; seq_body "$T_BODY" "$RUN_NONCE-check-$m-00-0000000000" "$body" ;;
         esac
         code=$(smoke "$k" "$m" "$body" "smoke-$k-$m")
         if [[ $code == 200 ]] && grep -qF -- "$T_EXPECT" "$TMP/smoke-$k-$m.out"; then
@@ -371,10 +406,10 @@ for m in $MODES; do
         fi
         first=$(x_cache "smoke-$k-$m")
         case $k in
-        gateway)
-            [[ $first == none ]] || die "smoke gateway/$m: x-cache: $first, but the gateway runs with the cache off"
+        gateway | baseline)
+            [[ $first == none ]] || die "smoke $k/$m: x-cache: $first, but the gateway runs with the cache off"
             ;;
-        cache-hit | cache-miss | features)
+        cache-hit | cache-miss | features | baseline-features)
             # The same request again: a hit, for cache-hit what every measured request will be, for cache-miss the
             # proof that its misses were stored (so the load's misses pay for the write too).
             [[ $code == 200 ]] || die "smoke $k/$m: HTTP $code; the cache cannot be checked"
@@ -389,7 +424,7 @@ for m in $MODES; do
     done
 done
 # The cache is created with the first request that uses it, and says where it keeps its answers.
-for k in cache-hit cache-miss features; do
+for k in cache-hit cache-miss features baseline-features; do
     if has $k; then
         line=$(grep -h '\[CACHE\] response cache on' "$TMP/$k-logs"/sai_handler.log* 2>/dev/null | tail -1)
         [[ $line == *"in memory"* ]] || die "$k: expected the log line '[CACHE] response cache on: ... in memory', got: ${line:-nothing}"
@@ -455,25 +490,53 @@ run_level() { # contender mode concurrency
         $2, $1, $3, $6, $7, $9, $17, ($18 == "" ? "-" : $18), ($19 == "" ? "-" : $19),
         ($20 == "" ? "" : "  x-cache HIT " $20 " MISS " $21) }' >&2
     if ! grep -q '^BENCH ' "$base.wrk"; then log "WARNING wrk gave no result: $(head -c 300 "$base.wrk")"; fi
-    if [[ $k == cache-* || $k == features ]] && ! grep -q '^CACHE ' "$base.wrk"; then log "WARNING $k: wrk gave no x-cache counts"; fi
+    if [[ $k == cache-* || $k == *features ]] && ! grep -q '^CACHE ' "$base.wrk"; then log "WARNING $k: wrk gave no x-cache counts"; fi
     if [[ $k == cache-hit ]] && grep -q '^CACHE ' "$base.wrk" && ! grep -q '^CACHE hit=[0-9]* miss=0 none=0$' "$base.wrk"; then
         log "WARNING cache-hit/$m c=$c: not every answer was a hit ($(grep '^CACHE ' "$base.wrk")); they count as errors"
     fi
-    if [[ $k == cache-miss || $k == features ]] && grep -q '^CACHE ' "$base.wrk" && ! grep -q '^CACHE hit=0 miss=[0-9]* none=0$' "$base.wrk"; then
+    if [[ $k == cache-miss || $k == *features ]] && grep -q '^CACHE ' "$base.wrk" && ! grep -q '^CACHE hit=0 miss=[0-9]* none=0$' "$base.wrk"; then
         log "WARNING $k/$m c=$c: not every answer was a miss ($(grep '^CACHE ' "$base.wrk")); they count as errors"
     fi
 }
 
+# Warms one contender up; with WARMUP=auto until its req/s settles. Appends "contender mode seconds slices" to warmup.tsv.
+warm_up() { # contender mode
+    local k=$1 m=$2 n=0 rps slices="" settled=0 fixed=$WARMUP
+    # nginx and the stub have no JIT to wait for: a short fixed warm-up fills their caches and connections.
+    [[ $WARMUP == auto && ($k == direct || $k == nginx) ]] && fixed=$((WARMUP_MIN < 10 ? WARMUP_MIN : 10))
+    if [[ $fixed != auto ]]; then
+        log "warm-up $k/$m: ${fixed}s"
+        run_wrk "$k" "$m" "$WARMUP_CONCURRENCY" "$fixed" "$TMP/$k-$m-warmup.wrk"
+        printf '%s\t%s\t%s\tfixed\t%s\n' "$k" "$m" "$fixed" "$(sed -n 's/^BENCH .* rps=\([0-9]*\).*/\1/p' "$TMP/$k-$m-warmup.wrk")" >>"$TMP/warmup.tsv"
+        return
+    fi
+    while ((n * WARMUP_SLICE < WARMUP_MAX)); do
+        n=$((n + 1))
+        run_wrk "$k" "$m" "$WARMUP_CONCURRENCY" "$WARMUP_SLICE" "$TMP/$k-$m-warmup-$n.wrk"
+        rps=$(sed -n 's/^BENCH .* rps=\([0-9]*\).*/\1/p' "$TMP/$k-$m-warmup-$n.wrk")
+        slices+="${slices:+ }${rps:-0}"
+        if ((n * WARMUP_SLICE >= WARMUP_MIN)) && python3 -c '
+import sys
+last = [float(x) for x in sys.argv[2:]][-3:]
+mean = sum(last) / len(last)
+sys.exit(0 if len(last) == 3 and mean > 0 and max(abs(x - mean) for x in last) <= float(sys.argv[1]) * mean else 1)' "$WARMUP_SPREAD" $slices; then
+            settled=1
+            break
+        fi
+    done
+    log "warm-up $k/$m: $((n * WARMUP_SLICE)) s, $( ((settled)) && echo settled || echo "not settled within ${WARMUP_MAX} s"); req/s per ${WARMUP_SLICE} s: $slices"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$k" "$m" "$((n * WARMUP_SLICE))" "$( ((settled)) && echo settled || echo unsettled)" "$slices" >>"$TMP/warmup.tsv"
+}
+
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 levels=$(wc -w <<<"$CONCURRENCY")
+warm_estimate=$WARMUP
+[[ $WARMUP == auto ]] && warm_estimate=$(((WARMUP_MIN + WARMUP_MAX) / 2))
 log "load: modes [$MODES], contenders [$CONTENDERS], concurrency [$CONCURRENCY], ${DURATION}s each," \
-    "warm-up ${WARMUP}s at c=$WARMUP_CONCURRENCY; about $(($(wc -w <<<"$MODES") * $(wc -w <<<"$CONTENDERS") * (WARMUP + levels * (DURATION + PAUSE)) / 60 + 1)) min"
+    "warm-up ${WARMUP}s at c=$WARMUP_CONCURRENCY; about $(($(wc -w <<<"$MODES") * $(wc -w <<<"$CONTENDERS") * (warm_estimate + levels * (DURATION + PAUSE)) / 60 + 1)) min"
 for m in $MODES; do
     for k in $CONTENDERS; do
-        if ((WARMUP > 0)); then
-            log "warm-up $k/$m"
-            run_wrk "$k" "$m" "$WARMUP_CONCURRENCY" "$WARMUP" "$TMP/$k-$m-warmup.wrk"
-        fi
+        [[ $WARMUP == 0 ]] || warm_up "$k" "$m"
         for c in $CONCURRENCY; do
             sleep "$PAUSE"
             run_level "$k" "$m" "$c"
@@ -538,13 +601,20 @@ fi
         "$(node_version @portkey-ai/gateway)" "$(node_version @hono/node-server)"; fi
     printf 'nginx\t%s, worker_processes %s (stubs and one hop in one instance)\n' "$("$NGINX_BIN" -v 2>&1 | sed 's/.*: //')" "$NGINX_WORKERS"
     printf 'wrk\t%s, %s threads, timeout %s\n' "$(wrk -v 2>&1 | head -1 | awk '{print $1, $2}')" "$THREADS" "$WRK_TIMEOUT"
-    printf 'settings\t%s s per level after %s s rest, warm-up %s s at c=%s per contender and mode\n' \
-        "$DURATION" "$PAUSE" "$WARMUP" "$WARMUP_CONCURRENCY"
+    if [[ $WARMUP == auto ]]; then
+        printf 'settings\t%s s per level after %s s rest; warm-up per contender and mode at c=%s in %s s slices until the last three are within %s of their mean (at least %s s, at most %s s)\n' \
+            "$DURATION" "$PAUSE" "$WARMUP_CONCURRENCY" "$WARMUP_SLICE" "$WARMUP_SPREAD" "$WARMUP_MIN" "$WARMUP_MAX"
+    else
+        printf 'settings\t%s s per level after %s s rest, warm-up %s s at c=%s per contender and mode\n' \
+            "$DURATION" "$PAUSE" "$WARMUP" "$WARMUP_CONCURRENCY"
+    fi
+    [[ -f $TMP/warmup.tsv ]] && awk -F'\t' '{ printf "warmup\t%s\t%s\t%s\t%s\t%s\n", $1, $2, $3, $4, $5 }' "$TMP/warmup.tsv"
+    [[ -n $BASELINE_JAR ]] && printf 'baseline\t%s\n' "$BASELINE_LABEL"
     printf 'load\t%s / %s\n' "$LOAD_BEFORE" "$LOAD_AFTER"
     printf 'request\t%s\n' "$(cat "$TMP/gen.out")"
     printf 'answer\tsame text and usage (540 + 260 tokens) from every stub; streams: role chunk, content chunks of at most 512 characters, finish chunk, usage chunk, [DONE]\n'
     printf 'note\tdirect and nginx one hop: plain mode posts the SAI execute request to the SAI stub; stream mode posts the chat request to a stub that sends the same SSE stream the gateway produces (SAI itself never streams)\n'
-    for k in gateway cache-hit cache-miss features; do
+    for k in gateway cache-hit cache-miss features baseline baseline-features; do
         if has $k; then
             printf 'note\t%s RSS at the end: %s MB; %s (what rotation at 5 MB kept of it): %s lines, %s WARN, %s ERROR\n' "$k" "$(rss_now "$(pid_of $k)")" \
                 sai_handler.log "$(cat "$TMP/$k-logs"/sai_handler.log* 2>/dev/null | wc -l)" \

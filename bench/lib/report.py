@@ -14,7 +14,8 @@ CONTENDERS = [("direct", "direct"), ("nginx", "nginx one hop"), ("portkey", "Por
               ("gateway", "SAI Gateway"), ("cache-hit", "SAI Gateway, cache on, every request a hit"),
               ("cache-miss", "SAI Gateway, cache on, every request a miss"),
               ("keys", "SAI Gateway, virtual keys + usage records"),
-              ("features", "SAI Gateway, every feature on (metrics, tracing 10%, limits, keys, cache missing)")]
+              ("features", "SAI Gateway, every feature on (metrics, tracing 10%, limits, keys, cache missing)"),
+              ("baseline", "baseline build"), ("baseline-features", "baseline build, every feature on")]
 MODES = [("plain", "Non-streaming"), ("stream", 'Streaming (`"stream": true`)')]
 RSS_LIMIT_MB = 256
 
@@ -44,12 +45,15 @@ def main():
         rows = list(csv.DictReader(f, delimiter="\t"))
     meta = {}
     notes = []
+    warmups = []
     with open(meta_path) as f:
         for line in f:
             if "\t" in line:
                 k, v = line.rstrip("\n").split("\t", 1)
                 if k == "note":
                     notes.append(v)
+                elif k == "warmup":
+                    warmups.append(v.split("\t"))
                 else:
                     meta[k] = v
 
@@ -68,7 +72,7 @@ def main():
                        ("cpu", "CPU model"), ("jvm", "JVM"), ("gateway_opts", "gateway JVM options"),
                        ("node", "Node.js"), ("portkey", "Portkey gateway"), ("nginx", "nginx"),
                        ("wrk", "wrk"), ("settings", "settings"), ("load", "load average before / after"),
-                       ("request", "request"), ("answer", "answer")]:
+                       ("request", "request"), ("answer", "answer"), ("baseline", "baseline build")]:
         if key in meta:
             w(f"| {label} | {meta[key]} |")
     w("")
@@ -101,6 +105,8 @@ def main():
                 add50 = None if base is None else d["p50_ms"] - base["p50_ms"]
                 add99 = None if base is None else d["p99_ms"] - base["p99_ms"]
                 err = int(d["errors"]) if d["errors"] is not None else None
+                if key.startswith("baseline") and meta.get("baseline"):
+                    label = label.replace("baseline build", f"baseline ({meta['baseline']})")
                 name = f"**{label}**" if key == "gateway" else label
                 w(f"| {name} | {c} | {fmt(d['rps'], 0)} | {fmt(d['p50_ms'])} | {fmt(d['p90_ms'])} "
                   f"| {fmt(d['p99_ms'])} | {'-' if err is None else err} | {fmt(add50)} | {fmt(add99)} "
@@ -156,8 +162,9 @@ def main():
           "receiver), rate limits and token quotas, a virtual key with usage records on the embedded database, and the "
           "response cache on with every request a miss. Goal: *on* within 15% of *off* (req/s ÷ off at least 0.85).")
         w("")
-        w("| mode | conc | off req/s | on req/s | on ÷ off | off p99 | on p99 | on p99 ÷ off | errors on | within 15% |")
-        w("|---|--:|--:|--:|--:|--:|--:|--:|--:|---|")
+        w("| mode | conc | off req/s | on req/s | on ÷ off | on ÷ nginx | on ÷ Portkey | off p99 | on p99 | on p99 ÷ off "
+          "| off CPU s/1k | on CPU s/1k | on RSS MB | errors on | within 15% |")
+        w("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
         for mode, _ in MODES:
             for c in concs:
                 off, on = data.get((mode, "gateway", c)), data.get((mode, "features", c))
@@ -165,9 +172,45 @@ def main():
                     continue
                 r = ratio(on["rps"], off and off["rps"])
                 ok = None if r is None else r >= 0.85
+                ngx, pk = data.get((mode, "nginx", c)), data.get((mode, "portkey", c))
                 w(f"| {mode} | {c} | {fmt(off and off['rps'], 0)} | {fmt(on['rps'], 0)} | {fmt(r)} "
+                  f"| {fmt(ratio(on['rps'], ngx and ngx['rps']))} | {fmt(ratio(on['rps'], pk and pk['rps']))} "
                   f"| {fmt(off and off['p99_ms'])} | {fmt(on['p99_ms'])} | {fmt(ratio(on['p99_ms'], off and off['p99_ms']))} "
+                  f"| {fmt(off and off['cpu_s_per_1k'], 3)} | {fmt(on['cpu_s_per_1k'], 3)} | {fmt(on['rss_mb'], 0)} "
                   f"| {'-' if on['errors'] is None else int(on['errors'])} | {'-' if ok is None else ('met' if ok else '**NOT met**')} |")
+        w("")
+
+    # Before and after in one run: this build (gateway, features) beside BASELINE_JAR's (baseline, baseline-features).
+    if any(k.startswith("baseline") for (_, k, _) in data):
+        w(f"## This build beside the baseline ({meta.get('baseline', '?')})")
+        w("")
+        w("Same run, same settings; **after ÷ before**: req/s (higher is better), p99 and CPU per 1000 requests (lower is better).")
+        w("")
+        w("| setup | mode | conc | before req/s | after req/s | after ÷ before | before p99 | after p99 | p99 after ÷ before "
+          "| before CPU s/1k | after CPU s/1k | CPU after ÷ before | before RSS MB | after RSS MB | errors before / after |")
+        w("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
+        for setup, before_key, after_key in [("features off", "baseline", "gateway"), ("every feature on", "baseline-features", "features")]:
+            for mode, _ in MODES:
+                for c in concs:
+                    b, a = data.get((mode, before_key, c)), data.get((mode, after_key, c))
+                    if b is None or a is None:
+                        continue
+                    w(f"| {setup} | {mode} | {c} | {fmt(b['rps'], 0)} | {fmt(a['rps'], 0)} | {fmt(ratio(a['rps'], b['rps']))} "
+                      f"| {fmt(b['p99_ms'])} | {fmt(a['p99_ms'])} | {fmt(ratio(a['p99_ms'], b['p99_ms']))} "
+                      f"| {fmt(b['cpu_s_per_1k'], 3)} | {fmt(a['cpu_s_per_1k'], 3)} | {fmt(ratio(a['cpu_s_per_1k'], b['cpu_s_per_1k']))} "
+                      f"| {fmt(b['rss_mb'], 0)} | {fmt(a['rss_mb'], 0)} | {int(b['errors'] or 0)} / {int(a['errors'] or 0)} |")
+        w("")
+
+    if warmups:
+        w("## Warm-up")
+        w("")
+        w("Per contender and mode, before its levels: how long, whether req/s settled, and req/s per slice.")
+        w("")
+        w("| contender | mode | seconds | settled | req/s per slice |")
+        w("|---|---|--:|---|---|")
+        for row in warmups:
+            row = row + [""] * (5 - len(row))
+            w(f"| {row[0]} | {row[1]} | {row[2]} | {row[3]} | {row[4]} |")
         w("")
 
     # Where the gateway stands against issue 3's targets, per mode.
