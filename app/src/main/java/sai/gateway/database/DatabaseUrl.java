@@ -26,6 +26,13 @@ public record DatabaseUrl(Engine engine, String jdbcUrl, @Nullable String user, 
      */
     public static final String H2_MODE = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE";
 
+    /**
+     * The embedded database's page cache, in KB (H2's default is 16 MB): usage records are appended, reports read the
+     * daily totals, so 4 MB keeps what is read; the other 12 MB of a 128 MB heap were live objects for every collection
+     * to copy and a full collection each second under load (issue 16's note).
+     */
+    static final String H2_FILE_CACHE = ";CACHE_SIZE=4096";
+
     /** The accepted forms, for the configuration report (never the value: it may hold a password). */
     public static final String FORMS = "postgres://user:password@host:5432/database, or a jdbc:postgresql: or jdbc:h2: URL";
 
@@ -35,7 +42,7 @@ public record DatabaseUrl(Engine engine, String jdbcUrl, @Nullable String user, 
         String user = givenUser == null || givenUser.isBlank() ? null : givenUser.strip();
         if (value.isEmpty()) {
             String file = dataDir.toAbsolutePath().normalize().resolve("gateway").toString();
-            return new DatabaseUrl(Engine.H2, "jdbc:h2:file:" + file + H2_MODE, user == null ? "sa" : user, password);
+            return new DatabaseUrl(Engine.H2, "jdbc:h2:file:" + file + H2_MODE + H2_FILE_CACHE, user == null ? "sa" : user, password);
         }
         if (value.startsWith("jdbc:h2:")) {
             String jdbc = value.contains(";MODE=") ? value : value + H2_MODE;

@@ -41,12 +41,19 @@ final class UsageCapture implements ExchangeListener {
     }
 
     /**
-     * A random (version 4) UUID from the thread's generator: only unique, never guessed at, so the shared SecureRandom
-     * behind UUID.randomUUID(), a lock every request would queue on, is not needed.
+     * A time-ordered (version 7, RFC 9562) UUID: the current millisecond, then 74 random bits from the thread's
+     * generator. Records are inserted in roughly the order of their ids, so each insert lands at the end of the primary
+     * key's index instead of on a random page of it; with random (version 4) ids the embedded database read and rewrote
+     * pages all over the table, a sixth of everything the gateway allocated with usage records on (issue 16's note).
+     * Unique either way; never guessed at: the shared SecureRandom behind UUID.randomUUID(), a lock every request would
+     * queue on, is not needed.
      */
     static String recordId() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        return recordId(System.currentTimeMillis(), ThreadLocalRandom.current());
+    }
+
+    static String recordId(long epochMillis, java.util.random.RandomGenerator random) {
+        long high = (epochMillis << 16) | 0x7000L | (random.nextLong() & 0x0FFFL);
         long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         return new UUID(high, low).toString();
     }

@@ -17,7 +17,7 @@ class DatabaseUrlTest {
     void emptyIsAnH2FileUnderTheDataDirectoryInPostgresMode() {
         DatabaseUrl url = DatabaseUrl.of("", "", Optional.empty(), DATA);
         assertThat(url.engine()).isEqualTo(DatabaseUrl.Engine.H2);
-        assertThat(url.jdbcUrl()).isEqualTo("jdbc:h2:file:/var/lib/gateway/gateway" + DatabaseUrl.H2_MODE);
+        assertThat(url.jdbcUrl()).isEqualTo("jdbc:h2:file:/var/lib/gateway/gateway" + DatabaseUrl.H2_MODE + ";CACHE_SIZE=4096");
         assertThat(url.user()).isEqualTo("sa");
     }
 
