@@ -230,7 +230,8 @@ public class KeyLimits {
         Instant reset = resetOf(monthly, now);
         // Refilled only when the period is over, by which time the next period's bucket (its own key) is in use; the
         // refill bounds how long Redis keeps the old one.
-        return configurations.computeIfAbsent((monthly ? "month:" : "day:") + limit + ":" + reset, k -> BucketConfiguration.builder()
+        // The reset as epoch seconds: Instant.toString formatted a date for every request.
+        return configurations.computeIfAbsent((monthly ? "month:" : "day:") + limit + ":" + reset.getEpochSecond(), k -> BucketConfiguration.builder()
                 .addLimit(bandwidth -> bandwidth.capacity(limit).refillIntervallyAligned(limit, monthly ? Duration.ofDays(31) : Duration.ofDays(1), reset))
                 .build());
     }
