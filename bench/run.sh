@@ -16,7 +16,7 @@ LIB=$BENCH_DIR/lib
 
 DURATION=${DURATION:-15}                 # seconds per measured level
 # Warm-up per contender and mode: "auto" runs WARMUP_SLICE-second slices until the last three are within
-# WARMUP_SPREAD of their mean (the JIT has settled), at least WARMUP_MIN and at most WARMUP_MAX seconds; a number
+# WARMUP_SPREAD of their mean and no longer climbing (the JIT has settled), at least WARMUP_MIN and at most WARMUP_MAX seconds; a number
 # is a fixed warm-up in seconds (0: none). Measured here (issue 16): the plain gateway settles after about 30 s of
 # load at c=64, with every feature on after about 75 s.
 WARMUP=${WARMUP:-auto}
@@ -518,8 +518,11 @@ warm_up() { # contender mode
         if ((n * WARMUP_SLICE >= WARMUP_MIN)) && python3 -c '
 import sys
 last = [float(x) for x in sys.argv[2:]][-3:]
+spread = float(sys.argv[1])
 mean = sum(last) / len(last)
-sys.exit(0 if len(last) == 3 and mean > 0 and max(abs(x - mean) for x in last) <= float(sys.argv[1]) * mean else 1)' "$WARMUP_SPREAD" $slices; then
+# Close together and no longer climbing: a JIT still at work shows as three rising slices within the spread.
+sys.exit(0 if len(last) == 3 and mean > 0 and max(abs(x - mean) for x in last) <= spread * mean
+         and last[2] - last[0] <= spread / 2 * mean else 1)' "$WARMUP_SPREAD" $slices; then
             settled=1
             break
         fi
