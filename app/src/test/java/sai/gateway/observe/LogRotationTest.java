@@ -64,7 +64,31 @@ class LogRotationTest {
             assertThat(log).as("%s exists", log.getFileName()).exists();
             assertThat(Files.size(log)).as("size of %s", log.getFileName()).isLessThanOrEqualTo(FIVE_MB + 1024);
         }
+        for (int i = 1; i <= 3; i++) {
+            // What rolled away is kept whole: a size count that is not reset at a rollover rolls at every line after.
+            assertThat(Files.size(dir.resolve("sai_handler.log." + i))).as("size of sai_handler.log.%d", i).isGreaterThanOrEqualTo(FIVE_MB - 1024);
+        }
         assertThat(dir.resolve("sai_handler.log.4")).as("three backups at most").doesNotExist();
+    }
+
+    @Test
+    void aFileLeftByTheLastRunCountsTowardsItsFiveMegabytes() throws Exception {
+        dir = Files.createTempDirectory("sai-rotation");
+        long left = FIVE_MB - 512 * 1024;
+        Files.write(dir.resolve("sai_handler.log"), "y".repeat((int) left).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        RollingFileAppender<ILoggingEvent> file = fileAppender();
+        ch.qos.logback.classic.Logger logger = context.getLogger("sai.gateway.restart");
+
+        // 1 MB after a restart: the file passes 5 MB half-way through and rolls over there, not 5 MB later.
+        for (int i = 0; i < 1024 * 1024 / LINE.length(); i++) {
+            file.doAppend(new LoggingEvent(LogRotationTest.class.getName(), logger, Level.INFO, LINE, null, null));
+        }
+        file.stop();
+
+        Path backup = dir.resolve("sai_handler.log.1");
+        assertThat(backup).as("the old file rolled over").exists();
+        assertThat(Files.size(backup)).isBetween(FIVE_MB - 1024, FIVE_MB + 1024);
+        assertThat(Files.size(dir.resolve("sai_handler.log"))).isLessThan(1024 * 1024);
     }
 
     private RollingFileAppender<ILoggingEvent> fileAppender() throws Exception {
