@@ -4,7 +4,7 @@
 # with the response cache hitting and missing (cache-hit, cache-miss), and with every feature an operator would turn
 # on (features). See bench/README.md. Not run by CI.
 #
-#   bench/run.sh                                  # full run (about 11 minutes)
+#   bench/run.sh                                  # full run (20-35 minutes with the automatic warm-up)
 #   DURATION=3 WARMUP=2 CONCURRENCY="1 16" bench/run.sh   # quick check
 #
 # Every setting is an environment variable; the defaults are below.
