@@ -121,6 +121,18 @@ class OperatorSwitchesIT {
     }
 
     @Test
+    void nettysNativeTransportCanBeTurnedOffWithMicronautsOwnVariable() throws Exception {
+        // application.yml prefers epoll for the default event loops and makes the acceptor follow them: turning off only the
+        // default loops' setting, the variable an operator would find, once stopped the start ("incompatible event loop type").
+        for (String prefer : List.of("false", "true")) {
+            try (GatewayProcess gateway = GatewayProcess.configured(sai.baseUrl())
+                    .env("MICRONAUT_NETTY_EVENT_LOOPS_DEFAULT_PREFER_NATIVE_TRANSPORT", prefer).start().awaitHealthy()) {
+                assertThat(chat(gateway, "user_api_key", USER_KEY).statusCode()).as("prefer native transport: %s", prefer).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
     void metricsOffByDefaultExposeNothing() throws Exception {
         try (GatewayProcess gateway = GatewayProcess.configured(sai.baseUrl()).start().awaitHealthy()) {
             HttpResponse<String> scrape = get(gateway, "/prometheus");
